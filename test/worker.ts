@@ -1,11 +1,17 @@
-import { DurableObject } from 'cloudflare:workers'
-export class Smoke extends DurableObject {
-  n = 0
-  async bump() { this.ctx.storage.sql.exec('create table if not exists t(x)'); this.ctx.storage.sql.exec('insert into t values (1)'); return ++this.n }
-  override async alarm() { this.n = 100 }
-}
-export const received: unknown[] = []
-export default {
-  async fetch() { return new Response('ok') },
-  async queue(batch: MessageBatch) { for (const m of batch.messages) { received.push(m.body); m.ack() } },
-}
+/**
+ * The test worker: what a user deploys (functions, serve(), the queue consumer, RunActor) plus
+ * test-only functions and a user-defined Durable Object embedding the run machine.
+ */
+import { Hono } from 'hono'
+import { routeEvents } from '../src/index.js'
+import { serve } from '../src/hono.js'
+import { inngest, helloWorld, processOrder, syncUser, riskyWithFallback } from './fixtures/seed-functions.js'
+import { engineFunctions } from './fixtures/engine-functions.js'
+
+export { RunActor } from '../actors/index.js'
+export { EmbeddedRuns } from './fixtures/embedded-runs.js'
+
+const app = new Hono()
+app.route('/', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions] }))
+
+export default { fetch: app.fetch, queue: routeEvents }

@@ -1,0 +1,62 @@
+/**
+ * The executor boundary: what the run host asks of whatever runs a function's code. Today the
+ * in-process executor runs the handler inside the run's Durable Object; an HTTP executor that
+ * drives apps built on the official Inngest SDK can implement the same interface.
+ */
+import type { PendingTimer, SerializedError } from '../../machines/index.js'
+import type { StepRow } from '../storage/step-row.js'
+
+/** One event as delivered to a function run. */
+export interface RunEventPayload {
+  readonly name: string
+  readonly data: Record<string, unknown>
+  readonly id: string
+  readonly ts: number
+  readonly v?: string
+  readonly user?: Record<string, unknown>
+}
+
+/** How a failed step ended after the machine decided. */
+export type StepFailureVerdict = 'retrying' | 'failed'
+
+/**
+ * The host side of a pass. Every method that records is one persisted transition: the step row
+ * and the machine snapshot commit in one storage transaction before the method returns.
+ */
+export interface StepRecorder {
+  now(): number
+  /** Step rows as they stood when the pass began, by key. */
+  readonly memo: ReadonlyMap<string, StepRow>
+  pendingTimer(stepKey: string): PendingTimer | undefined
+  canRecordStep(): boolean
+  completeStep(row: StepRow): void
+  failStep(row: StepRow, failedAttempt: number, error: SerializedError, nonRetriable: boolean, retryAt?: number): StepFailureVerdict
+  requestSleep(row: StepRow): void
+  requestWait(row: StepRow, event: string, timeoutAt: number): void
+}
+
+/** How one pass over the handler ended. */
+export type PassOutcome =
+  | { readonly kind: 'returned'; readonly output: unknown }
+  | { readonly kind: 'threw'; readonly error: unknown }
+  /** Blocked on sleeps, waits or retries; the machine holds their timers. */
+  | { readonly kind: 'suspended' }
+  /** Stopped from outside (cancelled): nothing more to record. */
+  | { readonly kind: 'aborted' }
+
+export interface PassInput {
+  readonly runId: string
+  readonly attempt: number
+  readonly events: readonly RunEventPayload[]
+}
+
+/** A running pass, which the host can abort (on cancel). */
+export interface PassHandle {
+  readonly outcome: Promise<PassOutcome>
+  abort(): void
+}
+
+export interface Executor {
+  /** Runs the handler once from the top, memoized steps returning their recorded results. */
+  start(input: PassInput, recorder: StepRecorder): PassHandle
+}

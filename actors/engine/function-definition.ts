@@ -1,0 +1,82 @@
+/**
+ * What the run engine needs to know about a function: its validated options and its handler.
+ * The SDK (`src/`) builds these from user config; the engine never sees raw config.
+ */
+import type { RetryPolicy } from '../../machines/index.js'
+
+/** An event trigger (`app/user.created`, `app/*`) with an optional CEL `if`. */
+export interface EventTrigger {
+  readonly event: string
+  readonly if?: string
+}
+
+/** A cron trigger, optionally prefixed with `TZ=Area/City `. */
+export interface CronTrigger {
+  readonly cron: string
+}
+
+export type Trigger = EventTrigger | CronTrigger
+
+/** Engine limits for one function; defaults are in `DEFAULT_LIMITS`. */
+export interface RunLimits {
+  /** Most steps a run may record (step.run, sleeps, waits…). */
+  readonly maxSteps: number
+  /** Largest JSON-serialised step output, in bytes. */
+  readonly maxStepOutputBytes: number
+}
+
+export const DEFAULT_LIMITS: RunLimits = { maxSteps: 1_000, maxStepOutputBytes: 4 * 1024 * 1024 }
+
+/** Validated, normalised function options. Raw user options stay in `raw` for later features. */
+export interface FunctionOptions {
+  readonly id: string
+  readonly name: string
+  readonly triggers: readonly Trigger[]
+  readonly retry: RetryPolicy
+  readonly limits: RunLimits
+}
+
+/** Step tools as the engine implements them; `src/` gives them their strict public types. */
+export interface EngineStepTools {
+  run(id: StepIdInput, fn: (...args: unknown[]) => unknown, ...args: unknown[]): Promise<unknown>
+  sleep(id: StepIdInput, duration: number | string): Promise<null>
+  sleepUntil(id: StepIdInput, time: Date | string | number): Promise<null>
+  waitForEvent(id: StepIdInput, options: { event: string; timeout: number | string; match?: string; if?: string }): Promise<unknown>
+}
+
+/** A step id, or Inngest's object form `{ id, name }`. */
+export type StepIdInput = string | { readonly id: string; readonly name?: string }
+
+/** Minimal structured logger handed to handlers. */
+export interface RunLogger {
+  info(...args: unknown[]): void
+  warn(...args: unknown[]): void
+  error(...args: unknown[]): void
+  debug(...args: unknown[]): void
+}
+
+/** The context the engine passes to a handler. */
+export interface EngineContext {
+  readonly event: RunEventPayloadLike
+  readonly events: readonly RunEventPayloadLike[]
+  readonly step: EngineStepTools
+  readonly runId: string
+  readonly attempt: number
+  readonly logger: RunLogger
+}
+
+/** An event as a handler sees it. */
+export interface RunEventPayloadLike {
+  readonly name: string
+  readonly data: Record<string, unknown>
+  readonly id: string
+  readonly ts: number
+}
+
+export type EngineHandler = (ctx: EngineContext) => unknown
+
+/** A function the engine can run: validated options and its handler. */
+export interface RunnableFunction {
+  readonly options: FunctionOptions
+  readonly handler: EngineHandler
+}

@@ -1,0 +1,190 @@
+/**
+ * One execution of a handler from the top. Memoized steps resolve from their rows; a new
+ * `step.run` executes inline and its result is persisted (through the recorder) before the
+ * handler sees it; sleeps, waits and retries suspend the step forever in this pass. The pass
+ * ends when the handler settles, or when nothing is executing and something is suspended.
+ */
+import type { StepRow, StepKind } from '../storage/step-row.js'
+import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './errors.js'
+import type { PassHandle, PassOutcome, StepRecorder } from './executor.js'
+import { jsonByteLength, toJsonText } from './jsonify.js'
+import { ReplayCheck } from './replay-check.js'
+import { StepKeys } from './step-key.js'
+
+/** A promise that never settles: a suspended step blocks its branch of the handler. */
+const never = <T>() => new Promise<T>(() => {})
+
+/** A planned step: its key, call position and whether another step was executing. */
+interface Planned {
+  readonly key: string
+  readonly id: string
+  readonly kind: StepKind
+  readonly position: number
+  readonly concurrent: boolean
+  readonly recorded: StepRow | undefined
+}
+
+export class HandlerPass {
+  private readonly keys = new StepKeys()
+  private readonly check: ReplayCheck
+  private position = 0
+  private executing = 0
+  private suspended = 0
+  private closed = false
+  private settle!: (outcome: PassOutcome) => void
+  readonly outcome = new Promise<PassOutcome>((resolve) => (this.settle = resolve))
+
+  constructor(
+    private readonly recorder: StepRecorder,
+    private readonly maxOutputBytes: number,
+  ) {
+    this.check = new ReplayCheck(recorder.memo)
+  }
+
+  /** Starts `body` (the handler bound to its context) and returns the handle. */
+  begin(body: () => unknown): PassHandle {
+    Promise.resolve()
+      .then(body)
+      .then(
+        (output) => this.finish({ kind: 'returned', output }),
+        (error: unknown) => this.finish({ kind: 'threw', error }),
+      )
+    return { outcome: this.outcome, abort: () => this.finish({ kind: 'aborted' }) }
+  }
+
+  /** `step.run`: memoized, or executed inline with its result persisted before returning. */
+  run(id: string, fn: () => unknown): Promise<unknown> {
+    const step = this.plan(id, 'run')
+    if (!step) return never()
+    const { recorded } = step
+    if (recorded?.status === 'completed') return Promise.resolve(JSON.parse(recorded.output ?? 'null'))
+    if (recorded?.status === 'failed') return Promise.reject(new StepError(id, recorded.error ?? serializeError('failed')))
+    if (this.recorder.pendingTimer(step.key)) return this.suspend()
+    if (!recorded && !this.admitNewStep()) return never()
+    return this.execute(step, recorded?.attempts ?? 0, fn)
+  }
+
+  /** `step.sleep` / `step.sleepUntil`: resolves once the wake time has passed. */
+  sleep(id: string, wakeAt: (now: number) => number): Promise<null> {
+    const step = this.plan(id, 'sleep')
+    if (!step) return never()
+    if (step.recorded?.status === 'completed') return Promise.resolve(null)
+    if (step.recorded) return this.suspend() // sleeping: the recorded wake time stands
+    if (!this.admitNewStep()) return never()
+    const now = this.recorder.now()
+    this.recorder.requestSleep(this.row(step, { status: 'sleeping', startedAt: now, wakeAt: wakeAt(now) }))
+    return this.suspend()
+  }
+
+  /** `step.waitForEvent`: the matched event, or null once the timeout passed. */
+  wait(id: string, event: string, timeoutAt: (now: number) => number): Promise<unknown> {
+    const step = this.plan(id, 'wait')
+    if (!step) return never()
+    if (step.recorded?.status === 'completed') return Promise.resolve(JSON.parse(step.recorded.output ?? 'null'))
+    if (step.recorded) return this.suspend()
+    if (!this.admitNewStep()) return never()
+    const now = this.recorder.now()
+    const row = this.row(step, { status: 'waiting', startedAt: now, wakeAt: timeoutAt(now) })
+    this.recorder.requestWait(row, event, row.wakeAt ?? now)
+    return this.suspend()
+  }
+
+  private plan(id: string, kind: StepKind): Planned | undefined {
+    if (this.closed) return undefined
+    const key = this.keys.next(id)
+    const position = this.position++
+    const recorded = this.recorder.memo.get(key)
+    try {
+      this.check.verify(key, kind, position, recorded)
+    } catch (error) {
+      this.finish({ kind: 'threw', error })
+      return undefined
+    }
+    return { key, id, kind, position, concurrent: this.executing > 0, recorded }
+  }
+
+  private admitNewStep(): boolean {
+    if (this.recorder.canRecordStep()) return true
+    this.finish({
+      kind: 'threw',
+      error: new RunLimitError('The run reached its step limit. Raise it with createFunction({ limits: { steps } }) (up to 100,000).'),
+    })
+    return false
+  }
+
+  private async execute(step: Planned, attempt: number, fn: () => unknown): Promise<unknown> {
+    const startedAt = this.recorder.now()
+    this.executing++
+    try {
+      let output: string
+      try {
+        output = toJsonText(await fn())
+      } catch (error) {
+        return await this.recordFailure(step, attempt, startedAt, error)
+      }
+      if (this.closed) return never()
+      if (jsonByteLength(output) > this.maxOutputBytes) {
+        const error = new RunLimitError(
+          `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
+            'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
+        )
+        return await this.recordFailure(step, attempt, startedAt, error)
+      }
+      this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
+      return JSON.parse(output)
+    } finally {
+      this.executing--
+      this.maybeIdle()
+    }
+  }
+
+  private recordFailure(step: Planned, attempt: number, startedAt: number, error: unknown): Promise<never> {
+    if (this.closed) return never()
+    const now = this.recorder.now()
+    const serialized = serializeError(error)
+    const row = this.row(step, { status: 'failed', attempts: attempt + 1, error: serialized, startedAt, endedAt: now })
+    const verdict = this.recorder.failStep(row, attempt, serialized, isNonRetriable(error), requestedRetryAt(error, now))
+    if (verdict === 'retrying') return this.suspend()
+    return Promise.reject(new StepError(step.id, serialized))
+  }
+
+  private row(step: Planned, fields: Partial<StepRow> & Pick<StepRow, 'status'>): StepRow {
+    return {
+      key: step.key,
+      id: step.id,
+      kind: step.kind,
+      position: step.position,
+      concurrent: step.concurrent,
+      attempts: step.recorded?.attempts ?? 0,
+      output: null,
+      error: null,
+      startedAt: null,
+      endedAt: null,
+      wakeAt: null,
+      ...fields,
+    }
+  }
+
+  private suspend<T>(): Promise<T> {
+    this.suspended++
+    this.maybeIdle()
+    return never()
+  }
+
+  /**
+   * Ends the pass as suspended once nothing executes. The check waits one macrotask so that
+   * memoized siblings and handler code resolving in microtasks can still plan their steps.
+   */
+  private maybeIdle(): void {
+    if (this.executing > 0 || this.suspended === 0 || this.closed) return
+    setTimeout(() => {
+      if (this.executing === 0) this.finish({ kind: 'suspended' })
+    }, 0)
+  }
+
+  private finish(outcome: PassOutcome): void {
+    if (this.closed) return
+    this.closed = true
+    this.settle(outcome)
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Run ids are ULIDs. A run started by an event gets an id derived from (event id, function id):
+ * a queue message delivered twice derives the same id, reaches the same Durable Object, and
+ * starts nothing new. The time part is the event's time, so run ids sort like their events.
+ */
+import { encodeTime, isValid, decodeTime } from 'ulid'
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+
+/** 16 Crockford base32 characters (80 bits) from a SHA-256 of `seed`. */
+async function randomPart(seed: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)))
+  let bits = 0n
+  for (const byte of digest.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte)
+  let text = ''
+  for (let i = 0; i < 16; i++) {
+    text = CROCKFORD[Number(bits & 31n)] + text
+    bits >>= 5n
+  }
+  return text
+}
+
+/** The id of the run of `functionId` for event `eventId` (received at `eventTs`). */
+export async function deriveRunId(eventId: string, functionId: string, eventTs: number): Promise<string> {
+  const time = isValid(eventId) ? decodeTime(eventId) : eventTs
+  return encodeTime(Math.max(0, Math.floor(time)), 10) + (await randomPart(`${eventId}\u0000${functionId}`))
+}

@@ -1,0 +1,64 @@
+/**
+ * A run as inspection shows it: the persisted XState snapshot, the step timeline and the
+ * output, plus the status in Inngest's vocabulary. Plain data, safe to return over RPC.
+ */
+import type { PersistedRunSnapshot, SerializedError } from '../machines/index.js'
+import type { RunEventPayload } from './engine/executor.js'
+import type { RunStore } from './storage/run-store.js'
+import type { StepKind, StepStatus } from './storage/step-row.js'
+
+/** Inngest's run statuses (REST `status`). */
+export type InngestRunStatus = 'Scheduled' | 'Running' | 'Completed' | 'Failed' | 'Cancelled' | 'Unknown'
+
+export interface StepTimelineEntry {
+  readonly key: string
+  readonly id: string
+  readonly kind: StepKind
+  readonly status: StepStatus
+  readonly attempts: number
+  readonly startedAt: number | null
+  readonly endedAt: number | null
+  readonly wakeAt: number | null
+  readonly output: unknown
+  readonly error: SerializedError | null
+}
+
+export interface RunInspection {
+  readonly status: InngestRunStatus
+  /** The persisted machine snapshot, exactly as stored; null for a run never started. */
+  readonly snapshot: PersistedRunSnapshot | null
+  readonly steps: readonly StepTimelineEntry[]
+  readonly output: unknown
+  readonly events: readonly RunEventPayload[]
+}
+
+/** Inngest's status for a machine state. */
+export function inngestStatus(snapshot: PersistedRunSnapshot | null): InngestRunStatus {
+  if (!snapshot) return 'Unknown'
+  if (snapshot.value === 'queued') return 'Scheduled'
+  if (snapshot.value !== 'done') return 'Running'
+  const outcomes = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const
+  return snapshot.context.outcome ? outcomes[snapshot.context.outcome] : 'Unknown'
+}
+
+export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStore): RunInspection {
+  const output = store.readText('output')
+  return {
+    status: inngestStatus(snapshot),
+    snapshot,
+    steps: store.readSteps().map((row) => ({
+      key: row.key,
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      attempts: row.attempts,
+      startedAt: row.startedAt,
+      endedAt: row.endedAt,
+      wakeAt: row.wakeAt,
+      output: row.output === null ? null : JSON.parse(row.output),
+      error: row.error,
+    })),
+    output: output === null ? null : JSON.parse(output),
+    events: store.readJson<RunEventPayload[]>('trigger') ?? [],
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The Inngest client: create functions and send events, with the official SDK's call shapes so
+ * an app moves over by changing its import.
+ */
+import { registerFunction, type EngineContext, type EngineHandler, type RunEventPayload } from '../actors/index.js'
+import { normalizeFunctionConfig } from './config/normalize-function-config.js'
+import { ConfigError } from './config/config-error.js'
+import { prepareEvents } from './events/prepare-events.js'
+import { sendEvents } from './events/send-events.js'
+import type { EventSchemas } from './event-schemas.js'
+import { InngestFunction } from './inngest-function.js'
+import type { EventForTriggers, EventMap, FunctionConfig, Handler, SendableEvent, TriggerInput } from './types.js'
+
+export interface ClientOptions {
+  /** The app id; prefixes function ids as `${id}-${functionId}`. */
+  id: string
+  /** Typed events: `new EventSchemas().fromRecord<Events>()`. */
+  schemas?: EventSchemas<any>
+  /** Event key, for sending over HTTP from outside the worker. */
+  eventKey?: string
+  /** Base URL of a deployed inngest.do, for sending from outside Cloudflare. */
+  baseUrl?: string
+}
+
+type EventsOf<Options> = Options extends { schemas: EventSchemas<infer E> } ? E & Record<string, { data: Record<string, any> }> : Record<string, { data: Record<string, any> }>
+
+type Triggers<Events extends EventMap> = TriggerInput<Events> | readonly TriggerInput<Events>[]
+
+/**
+ * @example
+ * ```ts
+ * const inngest = new Inngest({ id: 'shop' })
+ * export const hello = inngest.createFunction({ id: 'hello-world' }, { event: 'test/hello' },
+ *   async ({ event, step }) => step.run('greet', () => `Hello, ${event.data.name}!`))
+ * await inngest.send({ name: 'test/hello', data: { name: 'World' } })
+ * ```
+ */
+export class Inngest<const Options extends ClientOptions = ClientOptions> {
+  readonly id: string
+  private readonly functionIds = new Set<string>()
+
+  constructor(readonly options: Options) {
+    if (typeof options?.id !== 'string' || options.id.length === 0) {
+      throw new TypeError('new Inngest({ id }): id is required. Fix: pass your app id, e.g. new Inngest({ id: "my-app" }).')
+    }
+    this.id = options.id
+  }
+
+  /** Inngest v3 form: `createFunction(config, trigger | triggers, handler)`. */
+  createFunction<const T extends Triggers<EventsOf<Options>>, Output>(
+    config: FunctionConfig<EventsOf<Options>>,
+    trigger: T,
+    handler: Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>,
+  ): InngestFunction<FunctionConfig<EventsOf<Options>>, EventForTriggers<EventsOf<Options>, T>, Output>
+  /** Inngest v4 form: `createFunction({ ...config, triggers }, handler)`. */
+  createFunction<const T extends Triggers<EventsOf<Options>>, Output>(
+    config: FunctionConfig<EventsOf<Options>> & { triggers: T },
+    handler: Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>,
+  ): InngestFunction<FunctionConfig<EventsOf<Options>>, EventForTriggers<EventsOf<Options>, T>, Output>
+  createFunction(config: unknown, triggerOrHandler: unknown, maybeHandler?: unknown): InngestFunction {
+    const v4 = typeof triggerOrHandler === 'function'
+    const handler = v4 ? triggerOrHandler : maybeHandler
+    const options = normalizeFunctionConfig(config, v4 ? undefined : triggerOrHandler)
+    if (typeof handler !== 'function') {
+      throw new ConfigError(options.id, 'handler', 'is missing', 'pass an async handler: createFunction(config, trigger, async ({ event, step }) => { … })')
+    }
+    if (this.functionIds.has(options.id)) {
+      throw new ConfigError(options.id, 'id', `is already used by another function of app "${this.id}"`, 'give every function a unique id')
+    }
+    options.triggers.forEach((trigger, index) => {
+      if ('if' in trigger && trigger.if !== undefined) {
+        throw new ConfigError(options.id, `triggers[${index}].if`, 'expressions are not evaluated by this version yet', 'filter inside the handler for now')
+      }
+    })
+    this.functionIds.add(options.id)
+    const fn = new InngestFunction(this.id, options)
+    registerFunction(fn.compositeId, { options, handler: handler as EngineHandler })
+    const onFailure = (config as FunctionConfig).onFailure
+    if (onFailure) registerFunction(`${fn.compositeId}-failure`, failureFunction(options, onFailure))
+    return fn
+  }
+
+  /**
+   * Sends one event or many. Events are validated all-or-nothing, given ULID ids and
+   * timestamps, and queued for routing; resolves with their ids in input order.
+   */
+  async send(payload: SendableEvent<EventsOf<Options>> | readonly SendableEvent<EventsOf<Options>>[]): Promise<{ ids: string[] }> {
+    const prepared = prepareEvents(payload, Date.now())
+    if (!prepared.ok) {
+      const { index, field, error, fix } = prepared.problem
+      throw new TypeError(`inngest.send: event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
+    }
+    await sendEvents(prepared.events, this.options)
+    return { ids: prepared.events.map((event: RunEventPayload) => event.id) }
+  }
+}
+
+/** The onFailure handler as its own function, started with `inngest/function.failed`. */
+function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
+  return {
+    options: { ...options, id: `${options.id}-failure`, triggers: [{ event: 'inngest/function.failed' }] },
+    handler: (ctx: EngineContext) => {
+      const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
+      const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })
+      if (failed.stack) error.stack = failed.stack
+      return onFailure({ ...ctx, error })
+    },
+  }
+}

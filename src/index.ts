@@ -1,0 +1,31 @@
+/**
+ * `@dotdo/inngest`: the SDK. Change `from 'inngest'` to `from '@dotdo/inngest'`.
+ */
+export { Inngest } from './client.js'
+export type { ClientOptions } from './client.js'
+export { EventSchemas } from './event-schemas.js'
+export { InngestFunction } from './inngest-function.js'
+export { routeEvents } from './events/route-events.js'
+export { NonRetriableError, RetryAfterError, StepError } from '../actors/index.js'
+export type { Jsonify } from '../actors/index.js'
+export type { InngestEnv } from './env.js'
+export type {
+  CronTriggerInput,
+  Duration,
+  EventMap,
+  EventPayload,
+  EventTriggerInput,
+  FailureHandlerContext,
+  FunctionConfig,
+  FunctionFailedEvent,
+  Handler,
+  HandlerContext,
+  Logger,
+  ReceivedEvent,
+  RetriesConfig,
+  ScheduledTimerEvent,
+  SendableEvent,
+  StepId,
+  StepTools,
+  TriggerInput,
+} from './types.js'

@@ -1,0 +1,42 @@
+/**
+ * `GET /v1/runs/:runId` and `DELETE /v1/runs/:runId` in Inngest's REST shape, extended with the
+ * persisted XState snapshot and the step timeline.
+ */
+import { Hono } from 'hono'
+import { runActorStub, type RunInspection } from '../../actors/index.js'
+import type { InngestEnv } from '../env.js'
+import { requireSigningKey } from './auth.js'
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
+
+/** Inngest's FunctionRun shape plus `snapshot` and `steps`. */
+export function toRunResource(runId: string, run: RunInspection) {
+  const context = run.snapshot?.context
+  const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString())
+  return {
+    run_id: runId,
+    function_id: context?.functionId ?? null,
+    status: run.status,
+    run_started_at: iso(context?.startedAt),
+    ended_at: iso(context?.endedAt),
+    event_id: run.events[0]?.id ?? null,
+    output: run.output,
+    error: context?.error ?? null,
+    snapshot: run.snapshot,
+    steps: run.steps,
+  }
+}
+
+export const runRoutes = new Hono<{ Bindings: InngestEnv }>()
+  .use('/v1/runs/*', requireSigningKey)
+  .on(['GET', 'DELETE'], '/v1/runs/:runId', async (c) => {
+    const runId = c.req.param('runId')
+    if (!ULID.test(runId)) {
+      return c.json({ error: 'runId is not a run id', field: 'runId', fix: 'use the 26-character ULID of a run' }, 400)
+    }
+    const stub = runActorStub(c.env.INNGEST_RUNS, runId)
+    const run = await stub.inspect()
+    if (run.status === 'Unknown') return c.json({ error: `run ${runId} not found` }, 404)
+    const current = c.req.method === 'DELETE' ? await stub.cancel() : run
+    return c.json({ data: toRunResource(runId, current), metadata: { fetched_at: new Date().toISOString(), cached_until: null } })
+  })
