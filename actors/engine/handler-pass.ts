@@ -114,28 +114,29 @@ export class HandlerPass {
 
   private async execute(step: Planned, attempt: number, fn: () => unknown): Promise<unknown> {
     const startedAt = this.recorder.now()
+    let result: { output: string } | { error: unknown }
     this.executing++
     try {
-      let output: string
-      try {
-        output = toJsonText(await fn())
-      } catch (error) {
-        return await this.recordFailure(step, attempt, startedAt, error)
-      }
-      if (this.closed) return never()
-      if (jsonByteLength(output) > this.maxOutputBytes) {
-        const error = new RunLimitError(
-          `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
-            'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
-        )
-        return await this.recordFailure(step, attempt, startedAt, error)
-      }
-      this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
-      return JSON.parse(output)
-    } finally {
-      this.executing--
-      this.maybeIdle()
+      result = { output: toJsonText(await fn()) }
+    } catch (error) {
+      result = { error }
     }
+    // Before recording: a failure that suspends must already count as not executing.
+    this.executing--
+    if (this.closed) return never()
+    if ('error' in result) return this.recordFailure(step, attempt, startedAt, result.error)
+    const { output } = result
+    const bytes = jsonByteLength(output)
+    if (bytes > this.maxOutputBytes) {
+      const error = new RunLimitError(
+        `Step "${step.id}" returned ${bytes} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
+          'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
+      )
+      return this.recordFailure(step, attempt, startedAt, error)
+    }
+    this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
+    this.maybeIdle()
+    return JSON.parse(output)
   }
 
   private recordFailure(step: Planned, attempt: number, startedAt: number, error: unknown): Promise<never> {

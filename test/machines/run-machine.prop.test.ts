@@ -5,7 +5,7 @@
  * workerd, where only `VITE_`-prefixed variables reach the test (as `import.meta.env`), so:
  *   VITE_FC_SEED=<seed> npx vitest run test/machines/run-machine.prop.test.ts
  * `FC_SEED` is read too, for a config that adds `FC_` to Vite's `envPrefix`.
- * Pin every seed that found a bug as a regression example in run-machine.test.ts.
+ * Pin every seed that found a bug as an `examples` entry (see `failedWithAnError`).
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
@@ -37,7 +37,8 @@ const input: RunInput = {
 const STEP_KEYS = ['a', 'b', 'c'] as const
 const WAKE_KEYS = [...STEP_KEYS, RUN_RETRY_KEY] as const
 
-// Events are generated with times relative to their own `at`; `withTimes` makes them absolute.
+// Events are generated with times relative to their own `at`; `withTimes` makes them absolute
+// (a `retryAt` up to 1 s in the past included).
 const stepKey = fc.constantFrom(...STEP_KEYS)
 const later = fc.integer({ min: 0, max: 20_000 })
 // Errors as a host may hand them over: plain data, data with extra fields, or a thrown Error.
