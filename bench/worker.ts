@@ -1,5 +1,7 @@
+/**
+ * The benchmark worker: the test worker (its functions, `serve()` and `RunActor`) plus the
+ * floor Durable Object and the row-counting twins of both contenders.
+ */
 export { default, RunActor } from '../test/worker.js'
-import { DurableObject } from 'cloudflare:workers'
-export class FloorActor extends DurableObject {}
-export class CountedRunActor extends DurableObject {}
-export class CountedFloorActor extends DurableObject {}
+export { FloorActor, CountedFloorActor } from './floor-actor.js'
+export { CountedRunActor } from './counted-run-actor.js'

@@ -1,0 +1,37 @@
+/**
+ * The engine's run actor on counted storage, for the rows-written figures (never timed): the
+ * same `RunHost` as `RunActor`, embedded the way a user embeds it, on a state whose storage
+ * calls are counted.
+ */
+import { DurableObject } from 'cloudflare:workers'
+import { findFunction, RunHost, type RunInspection, type StartRunRequest } from '../actors/index.js'
+import { RowCounter, type StorageCounts } from './row-counter.js'
+
+export class CountedRunActor extends DurableObject {
+  private host!: RunHost
+  private readonly counter = new RowCounter()
+
+  constructor(ctx: DurableObjectState, env: object) {
+    super(ctx, env)
+    const counted = this.counter.wrapState(ctx)
+    void ctx.blockConcurrencyWhile(async () => {
+      this.host = new RunHost({ ctx: counted, resolve: findFunction })
+    })
+  }
+
+  start(request: StartRunRequest): Promise<RunInspection> {
+    return this.host.start(request)
+  }
+
+  inspect(): RunInspection {
+    return this.counter.uncounted(() => this.host.inspect())
+  }
+
+  storageCounts(): StorageCounts {
+    return this.counter.counts()
+  }
+
+  override alarm(): Promise<void> {
+    return this.host.alarm()
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * The whole worker a user writes: functions, `serve()` on Hono, the queue consumer and the run
+ * actor class. `npm start` runs it with `wrangler dev` (see wrangler.toml).
+ */
+import { Hono } from 'hono'
+import { routeEvents } from '../index.js'
+import { serve } from '../hono.js'
+import { helloWorld, inngest, processOrder, syncUser } from './functions.js'
+
+export { RunActor } from '../../actors/index.js'
+
+const app = new Hono()
+app.route('/', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser] }))
+
+export default { fetch: app.fetch, queue: routeEvents }
