@@ -41,103 +41,113 @@ function typesOnly(check: () => void): void {
 }
 
 describe('handler events', () => {
-  it('types event.data from the trigger', () => {
-    inngest.createFunction({ id: id() }, { event: 'types/user.created' }, async ({ event, events }) => {
-      expectTypeOf(event).toEqualTypeOf<UserCreated>()
-      expectTypeOf(event.data.userId).toEqualTypeOf<string>()
-      expectTypeOf(event.data.plan).toEqualTypeOf<'free' | 'pro'>()
-      expectTypeOf(event.id).toEqualTypeOf<string>()
-      expectTypeOf(event.ts).toEqualTypeOf<number>()
-      expectTypeOf(events).toEqualTypeOf<readonly [UserCreated, ...UserCreated[]]>()
-      expectTypeOf(events[0]).toEqualTypeOf<UserCreated>()
-      // @ts-expect-error no such field on a typed event
-      void event.data.email
-    })
-  })
+  it('types event.data from the trigger', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { event: 'types/user.created' }, async ({ event, events }) => {
+        expectTypeOf(event).toEqualTypeOf<UserCreated>()
+        expectTypeOf(event.data.userId).toEqualTypeOf<string>()
+        expectTypeOf(event.data.plan).toEqualTypeOf<'free' | 'pro'>()
+        expectTypeOf(event.id).toEqualTypeOf<string>()
+        expectTypeOf(event.ts).toEqualTypeOf<number>()
+        expectTypeOf(events).toEqualTypeOf<readonly [UserCreated, ...UserCreated[]]>()
+        expectTypeOf(events[0]).toEqualTypeOf<UserCreated>()
+        // @ts-expect-error no such field on a typed event
+        void event.data.email
+      })
+    }))
 
-  it('accepts the string shorthand trigger', () => {
-    inngest.createFunction({ id: id() }, 'types-shop/order.placed', async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<OrderPlaced>()
-    })
-  })
+  it('accepts the string shorthand trigger', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, 'types-shop/order.placed', async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<OrderPlaced>()
+      })
+    }))
 
-  it('gives a union for several triggers, narrowed by name', () => {
-    inngest.createFunction({ id: id() }, [{ event: 'types/user.created' }, { event: 'types-shop/order.placed' }], async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<UserCreated | OrderPlaced>()
-      if (event.name === 'types-shop/order.placed') expectTypeOf(event.data.total).toEqualTypeOf<number>()
-      // @ts-expect-error only on one member of the union
-      void event.data.total
-    })
-  })
+  it('gives a union for several triggers, narrowed by name', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, [{ event: 'types/user.created' }, { event: 'types-shop/order.placed' }], async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<UserCreated | OrderPlaced>()
+        if (event.name === 'types-shop/order.placed') expectTypeOf(event.data.total).toEqualTypeOf<number>()
+        // @ts-expect-error only on one member of the union
+        void event.data.total
+      })
+    }))
 
-  it('gives the union of matching typed events for a wildcard trigger', () => {
-    inngest.createFunction({ id: id() }, { event: 'types/user.*' }, async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<UserCreated | UserDeleted>()
-      expectTypeOf(event.data.userId).toEqualTypeOf<string>()
-    })
-    inngest.createFunction({ id: id() }, { event: 'types/*' }, async ({ event }) => {
-      expectTypeOf(event.name).toEqualTypeOf<'types/user.created' | 'types/user.deleted'>()
-    })
-  })
+  it('gives the union of matching typed events for a wildcard trigger', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { event: 'types/user.*' }, async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<UserCreated | UserDeleted>()
+        expectTypeOf(event.data.userId).toEqualTypeOf<string>()
+      })
+      inngest.createFunction({ id: id() }, { event: 'types/*' }, async ({ event }) => {
+        expectTypeOf(event.name).toEqualTypeOf<'types/user.created' | 'types/user.deleted'>()
+      })
+    }))
 
-  it('gives an open event for a wildcard that matches no known event', () => {
-    inngest.createFunction({ id: id() }, { event: 'billing/*' }, async ({ event }) => {
-      expectTypeOf(event.name).toEqualTypeOf<`billing/${string}`>()
-      expectTypeOf(event.data).toEqualTypeOf<Record<string, any>>()
-    })
-  })
+  it('gives an open event for a wildcard that matches no known event', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { event: 'billing/*' }, async ({ event }) => {
+        expectTypeOf(event.name).toEqualTypeOf<`billing/${string}`>()
+        expectTypeOf(event.data).toEqualTypeOf<Record<string, any>>()
+      })
+    }))
 
-  it('gives inngest/scheduled.timer to cron triggers', () => {
-    inngest.createFunction({ id: id() }, { cron: '0 9 * * *' }, async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent>()
-      expectTypeOf(event.name).toEqualTypeOf<'inngest/scheduled.timer'>()
-      expectTypeOf(event.data.cron).toEqualTypeOf<string>()
-    })
-    inngest.createFunction({ id: id() }, [{ cron: '0 9 * * *' }, { event: 'types/user.deleted' }], async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent | UserDeleted>()
-    })
-  })
+  it('gives inngest/scheduled.timer to cron triggers', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { cron: '0 9 * * *' }, async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent>()
+        expectTypeOf(event.name).toEqualTypeOf<'inngest/scheduled.timer'>()
+        expectTypeOf(event.data.cron).toEqualTypeOf<string>()
+      })
+      inngest.createFunction({ id: id() }, [{ cron: '0 9 * * *' }, { event: 'types/user.deleted' }], async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent | UserDeleted>()
+      })
+    }))
 
-  it('allows events the schemas do not name, with open data', () => {
-    inngest.createFunction({ id: id() }, { event: 'legacy/thing' }, async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<ReceivedEvent<'legacy/thing', Record<string, any>>>()
-    })
-  })
+  it('allows events the schemas do not name, with open data', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { event: 'legacy/thing' }, async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<ReceivedEvent<'legacy/thing', Record<string, any>>>()
+      })
+    }))
 
-  it('types events on a client without schemas as open', () => {
-    const plain = new Inngest({ id: 'plain-app' })
-    plain.createFunction({ id: id() }, { event: 'any/thing' }, async ({ event }) => {
-      expectTypeOf(event.name).toEqualTypeOf<'any/thing'>()
-      expectTypeOf(event.data).toEqualTypeOf<Record<string, any>>()
-    })
-  })
+  it('types events on a client without schemas as open', () =>
+    typesOnly(() => {
+      const plain = new Inngest({ id: 'plain-app' })
+      plain.createFunction({ id: id() }, { event: 'any/thing' }, async ({ event }) => {
+        expectTypeOf(event.name).toEqualTypeOf<'any/thing'>()
+        expectTypeOf(event.data).toEqualTypeOf<Record<string, any>>()
+      })
+    }))
 
-  it('accepts schemas declared as an interface or a union', () => {
-    interface AsInterface {
-      'iface/ping': { data: { n: number } }
-    }
-    type AsUnion = { name: 'union/a'; data: { a: string } } | { name: 'union/b'; data: { b: boolean } }
-    const client = new Inngest({ id: 'schemas-app', schemas: new EventSchemas().fromRecord<AsInterface>().fromUnion<AsUnion>() })
-    client.createFunction({ id: id() }, [{ event: 'iface/ping' }, { event: 'union/*' }], async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<ReceivedEvent<'iface/ping', { n: number }> | ReceivedEvent<'union/a', { a: string }> | ReceivedEvent<'union/b', { b: boolean }>>()
-    })
-    // @ts-expect-error event data must be an object
-    new EventSchemas().fromRecord<{ 'bad/data': { data: string } }>()
-  })
+  it('accepts schemas declared as an interface or a union', () =>
+    typesOnly(() => {
+      interface AsInterface {
+        'iface/ping': { data: { n: number } }
+      }
+      type AsUnion = { name: 'union/a'; data: { a: string } } | { name: 'union/b'; data: { b: boolean } }
+      const client = new Inngest({ id: 'schemas-app', schemas: new EventSchemas().fromRecord<AsInterface>().fromUnion<AsUnion>() })
+      client.createFunction({ id: id() }, [{ event: 'iface/ping' }, { event: 'union/*' }], async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<ReceivedEvent<'iface/ping', { n: number }> | ReceivedEvent<'union/a', { a: string }> | ReceivedEvent<'union/b', { b: boolean }>>()
+      })
+      // @ts-expect-error event data must be an object
+      new EventSchemas().fromRecord<{ 'bad/data': { data: string } }>()
+    }))
 })
 
 describe('createFunction call shapes', () => {
-  it('types the v4 form ({ ...config, triggers }, handler) like the v3 form', () => {
-    const v3 = inngest.createFunction({ id: id() }, [{ event: 'types/user.created' }, 'types-shop/order.placed'], async ({ event }) => event.name)
-    const v4 = inngest.createFunction({ id: id(), triggers: [{ event: 'types/user.created' }, 'types-shop/order.placed'] }, async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<UserCreated | OrderPlaced>()
-      return event.name
-    })
-    expectTypeOf(v4).toEqualTypeOf(v3)
-    inngest.createFunction({ id: id(), triggers: { cron: '* * * * *' } }, async ({ event }) => {
-      expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent>()
-    })
-  })
+  it('types the v4 form ({ ...config, triggers }, handler) like the v3 form', () =>
+    typesOnly(() => {
+      const v3 = inngest.createFunction({ id: id() }, [{ event: 'types/user.created' }, 'types-shop/order.placed'], async ({ event }) => event.name)
+      const v4 = inngest.createFunction({ id: id(), triggers: [{ event: 'types/user.created' }, 'types-shop/order.placed'] }, async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<UserCreated | OrderPlaced>()
+        return event.name
+      })
+      expectTypeOf(v4).toEqualTypeOf(v3)
+      inngest.createFunction({ id: id(), triggers: { cron: '* * * * *' } }, async ({ event }) => {
+        expectTypeOf(event).toEqualTypeOf<ScheduledTimerEvent>()
+      })
+    }))
 
   it('rejects calls that cannot work', () => {
     // @ts-expect-error v3 form without a handler
@@ -152,39 +162,42 @@ describe('createFunction call shapes', () => {
     expect(() => inngest.createFunction({ name: 'no id' }, { event: 'types/user.created' }, async () => undefined)).toThrow()
   })
 
-  it('carries the output type on InngestFunction', () => {
-    const fn = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, async ({ event }) => ({ total: event.data.total, at: new Date() }))
-    expectTypeOf(fn).toEqualTypeOf<InngestFunction<any, OrderPlaced, { total: number; at: Date }>>()
-    expectTypeOf<GetFunctionOutput<typeof fn>>().toEqualTypeOf<{ total: number; at: string }>()
-    const sync = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, () => 42)
-    expectTypeOf<GetFunctionOutput<typeof sync>>().toEqualTypeOf<number>()
-  })
+  it('carries the output type on InngestFunction', () =>
+    typesOnly(() => {
+      const fn = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, async ({ event }) => ({ total: event.data.total, at: new Date() }))
+      expectTypeOf(fn).toMatchTypeOf<InngestFunction<unknown, OrderPlaced, { total: number; at: Date }>>()
+        expectTypeOf<NonNullable<(typeof fn)['__types']>['output']>().toEqualTypeOf<{ total: number; at: Date }>()
+      expectTypeOf<GetFunctionOutput<typeof fn>>().toEqualTypeOf<{ total: number; at: string }>()
+      const sync = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, () => 42)
+      expectTypeOf<GetFunctionOutput<typeof sync>>().toEqualTypeOf<number>()
+    }))
 
-  it('hands onFailure the error and the failed run', () => {
-    inngest.createFunction(
-      {
-        id: id(),
-        onFailure: async ({ error, event }) => {
-          expectTypeOf(error).toEqualTypeOf<Error>()
-          expectTypeOf(event.name).toEqualTypeOf<'inngest/function.failed'>()
-          expectTypeOf(event.data.run_id).toEqualTypeOf<string>()
-          expectTypeOf(event.data.function_id).toEqualTypeOf<string>()
-          expectTypeOf(event.data.error.message).toEqualTypeOf<string>()
-          expectTypeOf(event.data.event).toEqualTypeOf<UserCreated>()
+  it('hands onFailure the error and the failed run', () =>
+    typesOnly(() => {
+      inngest.createFunction(
+        {
+          id: id(),
+          onFailure: async ({ error, event }) => {
+            expectTypeOf(error).toEqualTypeOf<Error>()
+            expectTypeOf(event.name).toEqualTypeOf<'inngest/function.failed'>()
+            expectTypeOf(event.data.run_id).toEqualTypeOf<string>()
+            expectTypeOf(event.data.function_id).toEqualTypeOf<string>()
+            expectTypeOf(event.data.error.message).toEqualTypeOf<string>()
+            expectTypeOf(event.data.event).toEqualTypeOf<UserCreated>()
+          },
         },
-      },
-      { event: 'types/user.created' },
-      async () => undefined,
-    )
-    inngest.createFunction(
-      {
-        id: id(),
-        triggers: { event: 'types-shop/order.placed' },
-        onFailure: ({ event }) => expectTypeOf(event.data.event).toEqualTypeOf<OrderPlaced>(),
-      },
-      async () => undefined,
-    )
-  })
+        { event: 'types/user.created' },
+        async () => undefined,
+      )
+      inngest.createFunction(
+        {
+          id: id(),
+          triggers: { event: 'types-shop/order.placed' },
+          onFailure: ({ event }) => expectTypeOf(event.data.event).toEqualTypeOf<OrderPlaced>(),
+        },
+        async () => undefined,
+      )
+    }))
 })
 
 describe('step tools', () => {
@@ -272,15 +285,16 @@ describe('step tools', () => {
     void step.waitForEvent('wait', { event: 'types-shop/order.placed' })
   })
 
-  it('hands the handler the client-typed step tools', () => {
-    inngest.createFunction({ id: id() }, { event: 'types/user.created' }, async ({ step: tools, runId, attempt }) => {
-      expectTypeOf(tools).toEqualTypeOf<Step>()
-      expectTypeOf(runId).toEqualTypeOf<string>()
-      expectTypeOf(attempt).toEqualTypeOf<number>()
-      const order = await tools.waitForEvent('order', { event: 'types-shop/order.placed', timeout: '1h' })
-      if (order) expectTypeOf(order.data.total).toEqualTypeOf<number>()
-    })
-  })
+  it('hands the handler the client-typed step tools', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id() }, { event: 'types/user.created' }, async ({ step: tools, runId, attempt }) => {
+        expectTypeOf(tools).toEqualTypeOf<Step>()
+        expectTypeOf(runId).toEqualTypeOf<string>()
+        expectTypeOf(attempt).toEqualTypeOf<number>()
+        const order = await tools.waitForEvent('order', { event: 'types-shop/order.placed', timeout: '1h' })
+        if (order) expectTypeOf(order.data.total).toEqualTypeOf<number>()
+      })
+    }))
 })
 
 describe('send', () => {

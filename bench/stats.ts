@@ -1,0 +1,48 @@
+/**
+ * Order statistics and a plain-text table for the benchmark's report. Medians and quartiles,
+ * never means: a GC pause or a disk flush in one round must not move the figure.
+ */
+
+/** The spread of a sample. */
+export interface Spread {
+  readonly median: number
+  readonly p25: number
+  readonly p75: number
+  readonly min: number
+  readonly max: number
+}
+
+/** The `q` quantile (0…1) of `values`, interpolating between neighbours. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (sorted.length - 1) * q
+  const below = Math.floor(at)
+  const above = Math.min(below + 1, sorted.length - 1)
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (at - below)
+}
+
+export function spread(values: readonly number[]): Spread {
+  return {
+    median: quantile(values, 0.5),
+    p25: quantile(values, 0.25),
+    p75: quantile(values, 0.75),
+    min: quantile(values, 0),
+    max: quantile(values, 1),
+  }
+}
+
+/** A number with `digits` decimals, or a dash when it is not a number. */
+export function fixed(value: number, digits = 1): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : '–'
+}
+
+/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const all = [header, ...rows]
+  const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)))
+  const line = (row: readonly string[]) =>
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
+  const rule = widths.map((width) => '─'.repeat(width)).join('  ')
+  return [line(header), rule, ...rows.map(line)].join('\n')
+}
