@@ -4,6 +4,7 @@
  * its callback's result.
  */
 import type { Jsonify } from '../actors/index.js'
+import type { InngestFunction } from './inngest-function.js'
 
 /** Data of events the client has no schema for. */
 export type UnknownEventData = Record<string, any>
@@ -34,17 +35,36 @@ export interface ReceivedEvent<Name extends string = string, Data = UnknownEvent
 /** The event a cron-triggered run receives. */
 export type ScheduledTimerEvent = ReceivedEvent<'inngest/scheduled.timer', { cron: string }>
 
-/** Events the client can send: known names with their data, or any other name. */
-export type SendableEvent<Events extends EventMap> =
-  | { [K in keyof Events & string]: EventPayload<K, Events[K]['data']> & { data: Events[K]['data'] } }[keyof Events & string]
-  | (string extends keyof Events ? EventPayload : never)
+/** The event an onFailure handler receives; `data.event` is the event of the run that failed. */
+export type FunctionFailedEvent<FailedEvent = ReceivedEvent> = ReceivedEvent<
+  'inngest/function.failed',
+  { function_id: string; run_id: string; error: { name: string; message: string; stack?: string }; event: FailedEvent }
+>
 
-export type EventTriggerInput<Events extends EventMap> = {
-  event: (keyof Events & string) | `${string}*` | (string extends keyof Events ? string : never)
-  if?: string
+/** Events the platform sends itself, typed whether or not the client's schemas name them. */
+type InternalEvents = {
+  'inngest/function.failed': FunctionFailedEvent
+  'inngest/scheduled.timer': ScheduledTimerEvent
 }
+
+/** An event name: the known names (offered by the editor) or any other string. */
+type EventName<Events extends EventMap> = (keyof Events & string) | (string & {})
+
+/**
+ * One event `send` accepts. A name the schemas know needs its typed `data`; any other name
+ * (the client is open to unknown events) takes any object. Without `Name`, the union of the
+ * known events.
+ */
+export type SendableEvent<Events extends EventMap, Name extends string = keyof Events & string> = Name extends keyof Events & string
+  ? EventPayload<Name, Events[Name]['data']> & { data: Events[Name]['data'] }
+  : EventPayload<Name>
+
+/** `{ event, if? }`: an event name, or a wildcard such as `app/*` or `app/user.*`. */
+export type EventTriggerInput<Events extends EventMap> = { event: EventName<Events>; if?: string }
+/** `{ cron }`: a cron expression, optionally prefixed with `TZ=Area/City `. */
 export type CronTriggerInput = { cron: string }
-export type TriggerInput<Events extends EventMap> = EventTriggerInput<Events> | CronTriggerInput | (keyof Events & string)
+/** One trigger: `{ event }`, `{ cron }`, or an event name on its own. */
+export type TriggerInput<Events extends EventMap> = EventTriggerInput<Events> | CronTriggerInput | EventName<Events>
 
 /** The event type a trigger delivers. */
 export type EventForTrigger<Events extends EventMap, T> = T extends { cron: string }
@@ -55,11 +75,19 @@ export type EventForTrigger<Events extends EventMap, T> = T extends { cron: stri
       ? EventNamed<Events, T>
       : never
 
-type EventNamed<Events extends EventMap, N extends string> = N extends keyof Events
+/**
+ * The event named `N`: typed if the schemas know it; for a wildcard, the union of the known
+ * events it matches (an open event when it matches none); otherwise an open event.
+ */
+export type EventNamed<Events extends EventMap, N extends string> = N extends keyof Events & string
   ? ReceivedEvent<N, Events[N]['data']>
-  : N extends `${infer Prefix}*`
-    ? { [K in keyof Events & string]: K extends `${Prefix}${string}` ? ReceivedEvent<K, Events[K]['data']> : never }[keyof Events & string] | (string extends keyof Events ? ReceivedEvent : never)
-    : ReceivedEvent<N>
+  : N extends keyof InternalEvents
+    ? InternalEvents[N]
+    : N extends `${infer Prefix}*`
+      ? OrElse<{ [K in keyof Events & string]: K extends `${Prefix}${string}` ? ReceivedEvent<K, Events[K]['data']> : never }[keyof Events & string], ReceivedEvent<`${Prefix}${string}`>>
+      : ReceivedEvent<N>
+
+type OrElse<T, Fallback> = [T] extends [never] ? Fallback : T
 
 /** The union of events any of `Triggers` delivers. */
 export type EventForTriggers<Events extends EventMap, Triggers> = Triggers extends readonly (infer T)[]
@@ -72,20 +100,22 @@ export type StepId = string | { id: string; name?: string }
 /** Durations: milliseconds, or an `ms` string such as "30s", "5m", "1h", "2d". */
 export type Duration = number | string
 
+/** The `step` a handler receives; results are typed as they come back from JSON. */
 export interface StepTools<Events extends EventMap> {
-  /** Runs `fn` once; on replay returns the recorded result. Retried on error. */
+  /** Runs `fn(...args)` once; on replay returns the recorded result. Retried on error. */
   run<Fn extends (...args: any[]) => unknown>(id: StepId, fn: Fn, ...args: Parameters<Fn>): Promise<Jsonify<Awaited<ReturnType<Fn>>>>
   /** Suspends the run for `duration` (up to a year) without holding any resources. */
   sleep(id: StepId, duration: Duration): Promise<void>
   /** Suspends the run until `time` (a Date, ISO string or epoch ms). */
   sleepUntil(id: StepId, time: Date | string | number): Promise<void>
-  /** The first matching event, or null once `timeout` passed. */
-  waitForEvent<Name extends keyof Events & string>(
+  /** The first matching event, typed by its name, or null once `timeout` passed. */
+  waitForEvent<Name extends EventName<Events>>(
     id: StepId,
     options: { event: Name; timeout: Duration; match?: string; if?: string },
-  ): Promise<ReceivedEvent<Name, Events[Name]['data']> | null>
+  ): Promise<EventNamed<Events, Name> | null>
 }
 
+/** The logger a handler receives. */
 export interface Logger {
   info(...args: unknown[]): void
   warn(...args: unknown[]): void
@@ -96,7 +126,8 @@ export interface Logger {
 /** What a handler receives. */
 export interface HandlerContext<Events extends EventMap, Event> {
   readonly event: Event
-  readonly events: readonly Event[]
+  /** Every event of the run: one, or a batch (`batchEvents`); `event` is the first. */
+  readonly events: readonly [Event, ...Event[]]
   readonly step: StepTools<Events>
   readonly runId: string
   /** 0-based attempt of the handler as a whole. */
@@ -104,15 +135,11 @@ export interface HandlerContext<Events extends EventMap, Event> {
   readonly logger: Logger
 }
 
+/** A function's handler; its return value becomes the run's output. */
 export type Handler<Events extends EventMap, Event, Output> = (ctx: HandlerContext<Events, Event>) => Output | Promise<Output>
 
-/** The event an onFailure handler receives. */
-export type FunctionFailedEvent = ReceivedEvent<
-  'inngest/function.failed',
-  { function_id: string; run_id: string; error: { name: string; message: string; stack?: string }; event: ReceivedEvent }
->
-
-export interface FailureHandlerContext<Events extends EventMap> extends HandlerContext<Events, FunctionFailedEvent> {
+/** What an onFailure handler receives: the failure event and the error, rebuilt as an `Error`. */
+export interface FailureHandlerContext<Events extends EventMap, FailedEvent = ReceivedEvent> extends HandlerContext<Events, FunctionFailedEvent<FailedEvent>> {
   readonly error: Error
 }
 
@@ -130,15 +157,16 @@ export type RetriesConfig =
       maxInterval?: Duration
     }
 
-/** Function options (the first argument of createFunction). */
-export interface FunctionConfig<Events extends EventMap = EventMap> {
+/** Function options (the first argument of createFunction); `TriggerEvent` types `onFailure`. */
+export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent = ReceivedEvent> {
   id: string
   name?: string
   description?: string
   retries?: RetriesConfig
   /** Engine limits: steps per run (default 1,000, up to 100,000) and step output bytes (default 4 MB). */
   limits?: { steps?: number; stepOutputBytes?: number }
-  onFailure?: (ctx: FailureHandlerContext<Events>) => unknown
+  /** Runs once the function failed for good, as its own function `${id}-failure`. */
+  onFailure?: (ctx: FailureHandlerContext<Events, TriggerEvent>) => unknown
   concurrency?: number | { limit: number; key?: string; scope?: 'fn' | 'env' | 'account' } | Array<{ limit: number; key?: string; scope?: 'fn' | 'env' | 'account' }>
   throttle?: { limit: number; period: Duration; burst?: number; key?: string }
   rateLimit?: { limit: number; period: Duration; key?: string }
@@ -150,3 +178,13 @@ export interface FunctionConfig<Events extends EventMap = EventMap> {
   cancelOn?: Array<{ event: string; if?: string; match?: string; timeout?: Duration }>
   timeouts?: { start?: Duration; finish?: Duration }
 }
+
+/**
+ * A function's output as a caller sees it (over the API or `step.invoke`): its handler's return
+ * value after the JSON round trip.
+ * @example
+ * ```ts
+ * type Out = GetFunctionOutput<typeof processOrder> // { orderId: string; emailed: string }
+ * ```
+ */
+export type GetFunctionOutput<Fn> = Fn extends InngestFunction<any, any, infer Output> ? Jsonify<Output> : never

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The import rules of the house style: machines/ is pure (xstate and siblings only), and
  * dependencies point inward: src → actors → machines, never back.
