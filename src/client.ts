@@ -22,9 +22,22 @@ export interface ClientOptions {
   baseUrl?: string
 }
 
-type EventsOf<Options> = Options extends { schemas: EventSchemas<infer E> } ? E & Record<string, { data: Record<string, any> }> : Record<string, { data: Record<string, any> }>
+/** The events a client's schemas declare; `{}` without schemas (every event is then open). */
+type EventsOf<Options> = Options extends { schemas: EventSchemas<infer Events> } ? Events : {}
 
 type Triggers<Events extends EventMap> = TriggerInput<Events> | readonly TriggerInput<Events>[]
+
+/** The config, event and function types of a function with triggers `T` on a client. */
+type ConfigFor<Options, T> = FunctionConfig<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>>
+type HandlerFor<Options, T, Output> = Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>
+type FunctionFor<Options, T, Output> = InngestFunction<ConfigFor<Options, T>, EventForTriggers<EventsOf<Options>, T>, Output>
+
+/**
+ * The events a client knows, by name, as `send` takes them: `GetEvents<typeof inngest>['app/user.created']`.
+ */
+export type GetEvents<Client> = Client extends Inngest<infer Options>
+  ? { [Name in keyof EventsOf<Options> & string]: SendableEvent<EventsOf<Options>, Name> }
+  : never
 
 /**
  * @example
@@ -48,15 +61,15 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
 
   /** Inngest v3 form: `createFunction(config, trigger | triggers, handler)`. */
   createFunction<const T extends Triggers<EventsOf<Options>>, Output>(
-    config: FunctionConfig<EventsOf<Options>>,
+    config: ConfigFor<Options, T>,
     trigger: T,
-    handler: Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>,
-  ): InngestFunction<FunctionConfig<EventsOf<Options>>, EventForTriggers<EventsOf<Options>, T>, Output>
+    handler: HandlerFor<Options, T, Output>,
+  ): FunctionFor<Options, T, Output>
   /** Inngest v4 form: `createFunction({ ...config, triggers }, handler)`. */
   createFunction<const T extends Triggers<EventsOf<Options>>, Output>(
-    config: FunctionConfig<EventsOf<Options>> & { triggers: T },
-    handler: Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>,
-  ): InngestFunction<FunctionConfig<EventsOf<Options>>, EventForTriggers<EventsOf<Options>, T>, Output>
+    config: ConfigFor<Options, T> & { triggers: T },
+    handler: HandlerFor<Options, T, Output>,
+  ): FunctionFor<Options, T, Output>
   createFunction(config: unknown, triggerOrHandler: unknown, maybeHandler?: unknown): InngestFunction {
     const v4 = typeof triggerOrHandler === 'function'
     const handler = v4 ? triggerOrHandler : maybeHandler
@@ -82,9 +95,12 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
 
   /**
    * Sends one event or many. Events are validated all-or-nothing, given ULID ids and
-   * timestamps, and queued for routing; resolves with their ids in input order.
+   * timestamps, and queued for routing; resolves with their ids in input order. Events the
+   * schemas name need their typed `data`; other names take any object.
    */
-  async send(payload: SendableEvent<EventsOf<Options>> | readonly SendableEvent<EventsOf<Options>>[]): Promise<{ ids: string[] }> {
+  async send<const Name extends string>(
+    payload: SendableEvent<EventsOf<Options>, Name> | readonly SendableEvent<EventsOf<Options>, Name>[],
+  ): Promise<{ ids: string[] }> {
     const prepared = prepareEvents(payload, Date.now())
     if (!prepared.ok) {
       const { index, field, error, fix } = prepared.problem

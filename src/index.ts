@@ -2,7 +2,7 @@
  * `@dotdo/inngest`: the SDK. Change `from 'inngest'` to `from '@dotdo/inngest'`.
  */
 export { Inngest } from './client.js'
-export type { ClientOptions } from './client.js'
+export type { ClientOptions, GetEvents } from './client.js'
 export { EventSchemas } from './event-schemas.js'
 export { InngestFunction } from './inngest-function.js'
 export { routeEvents } from './events/route-events.js'
@@ -18,6 +18,7 @@ export type {
   FailureHandlerContext,
   FunctionConfig,
   FunctionFailedEvent,
+  GetFunctionOutput,
   Handler,
   HandlerContext,
   Logger,

@@ -70,7 +70,14 @@ function safeStringify(value: unknown): string {
 
 /** Whether an error must not be retried: recognised by name across bundles and RPC. */
 export function isNonRetriable(error: unknown): boolean {
-  return error instanceof Error && ['NonRetriableError', 'NonDeterminismError', 'RunLimitError'].includes(error.name)
+  if (!(error instanceof Error)) return false
+  return ['NonRetriableError', 'NonDeterminismError', 'RunLimitError'].includes(error.name) || (error as { nonRetriable?: unknown }).nonRetriable === true
+}
+
+/** Marks an error (a bad argument, say) as failing the same on every attempt. */
+export function markNonRetriable(error: unknown): unknown {
+  if (error instanceof Error) Object.defineProperty(error, 'nonRetriable', { value: true })
+  return error
 }
 
 /** The absolute retry time a `RetryAfterError` asks for, if it is one. */

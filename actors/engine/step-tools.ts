@@ -5,6 +5,7 @@
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
 import type { EngineStepTools, StepIdInput } from './function-definition.js'
 import type { HandlerPass } from './handler-pass.js'
+import { markNonRetriable } from './errors.js'
 
 function stepId(id: StepIdInput, tool: string): string {
   const value = typeof id === 'string' ? id : id?.id
@@ -21,8 +22,22 @@ function checkSleep(ms: number, id: string): number {
   return ms
 }
 
+/**
+ * Bad step arguments are programming errors that fail the same way on every attempt: mark them
+ * so the run fails at once instead of retrying.
+ */
+function failFast<Args extends unknown[], R>(tool: (...args: Args) => R): (...args: Args) => R {
+  return (...args) => {
+    try {
+      return tool(...args)
+    } catch (error) {
+      throw markNonRetriable(error)
+    }
+  }
+}
+
 export function createStepTools(pass: HandlerPass): EngineStepTools {
-  return {
+  const tools: EngineStepTools = {
     run(id, fn, ...args) {
       const key = stepId(id, 'run')
       if (typeof fn !== 'function') throw new TypeError(`step "${key}": step.run needs a function as its second argument.`)
@@ -46,5 +61,11 @@ export function createStepTools(pass: HandlerPass): EngineStepTools {
       const timeout = checkSleep(durationToMs(options.timeout, `step "${key}" timeout`), key)
       return pass.wait(key, options.event, (now) => now + timeout)
     },
+  }
+  return {
+    run: failFast(tools.run),
+    sleep: failFast(tools.sleep),
+    sleepUntil: failFast(tools.sleepUntil),
+    waitForEvent: failFast(tools.waitForEvent),
   }
 }

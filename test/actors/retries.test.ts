@@ -85,3 +85,12 @@ describe('retries and errors', () => {
     expect(await runStub(runId).inspect()).toMatchObject({ status: 'Failed' })
   })
 })
+
+describe('bad step arguments', () => {
+  it('fails the run at once when a sleep duration cannot be parsed, naming the step', async () => {
+    const runId = await trigger('engine/bad-sleep', { label: uniqueLabel('bad') }, 'shop-bad-sleep')
+    const run = await waitForRun(runId, (r) => r.status === 'Failed')
+    expect(run.snapshot!.context.attempt).toBe(0)
+    expect(run.snapshot!.context.error!.message).toMatch(/step "nap" duration .*"5x".*Fix: use a number of milliseconds/)
+  })
+})

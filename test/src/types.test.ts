@@ -357,3 +357,4 @@ describe('errors', () => {
     void (() => new RetryAfterError('slow down', { seconds: 30 }))
   })
 })
+const _x: number = 'a'
