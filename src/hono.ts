@@ -1,19 +1,23 @@
 /**
- * `@dotdo/inngest/hono`: `serve()` for Hono. Mount it and the worker speaks Inngest's Event API
- * (`POST /e/:key`), its REST API for runs (`/v1/runs/:id`) and the `/api/inngest` endpoint.
+ * `@dotdo/inngest/hono`: Hono integration.
+ * - `serve({ client, functions })`: the `/api/inngest` handler, mounted exactly as the official
+ *   SDK's (`app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve(…))`).
+ * - `inngestRoutes()`: the server side Inngest Cloud would otherwise run: the Event API
+ *   (`POST /e/:eventKey`) and the REST API (`/v1/runs/:id`, `/v1/events/:id/runs`).
  * @example
  * ```ts
  * const app = new Hono()
- * app.route('/', serve({ client: inngest, functions: [helloWorld] }))
+ * app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld] }))
+ * app.route('/', inngestRoutes())
  * export default { fetch: app.fetch, queue: routeEvents }
  * ```
  */
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { Inngest } from './client.js'
 import type { InngestEnv } from './env.js'
 import type { InngestFunction } from './inngest-function.js'
 import { eventRoutes } from './routes/events.js'
-import { introspectRoutes } from './routes/introspect.js'
+import { introspection } from './routes/introspect.js'
 import { runRoutes } from './routes/runs.js'
 
 export interface ServeOptions {
@@ -21,16 +25,22 @@ export interface ServeOptions {
   readonly functions: readonly InngestFunction<any, any, any>[]
 }
 
-export function serve({ client, functions }: ServeOptions): Hono<{ Bindings: InngestEnv }> {
+/** The `/api/inngest` handler for `client`'s `functions`. */
+export function serve({ client, functions }: ServeOptions): (c: Context<any>) => Response | Promise<Response> {
   for (const fn of functions) {
     if (fn.appId !== client.id) {
       throw new TypeError(`serve: function "${fn.id}" belongs to app "${fn.appId}", not "${client.id}". Fix: serve each client's functions with that client.`)
     }
   }
+  return introspection(client.id, functions)
+}
+
+/** The Event API and the REST API, as a Hono app to mount with `app.route('/', inngestRoutes())`. */
+export function inngestRoutes(): Hono<{ Bindings: InngestEnv }> {
   const app = new Hono<{ Bindings: InngestEnv }>()
   app.onError((error, c) => {
     console.error('inngest.do:', error)
     return c.json({ error: error.message, name: error.name }, 500)
   })
-  return app.route('/', eventRoutes).route('/', runRoutes).route('/', introspectRoutes(client.id, functions))
+  return app.route('/', eventRoutes).route('/', runRoutes)
 }

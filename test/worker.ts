@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono'
 import { routeEvents } from '../src/index.js'
-import { serve } from '../src/hono.js'
+import { inngestRoutes, serve } from '../src/hono.js'
 import { inngest, helloWorld, processOrder, syncUser, riskyWithFallback } from './fixtures/seed-functions.js'
 import { engineFunctions } from './fixtures/engine-functions.js'
 
@@ -12,6 +12,7 @@ export { RunActor } from '../actors/index.js'
 export { EmbeddedRuns } from './fixtures/embedded-runs.js'
 
 const app = new Hono()
-app.route('/', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions] }))
+app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions] }))
+app.route('/', inngestRoutes())
 
 export default { fetch: app.fetch, queue: routeEvents }

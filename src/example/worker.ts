@@ -4,12 +4,13 @@
  */
 import { Hono } from 'hono'
 import { routeEvents } from '../index.js'
-import { serve } from '../hono.js'
+import { inngestRoutes, serve } from '../hono.js'
 import { helloWorld, inngest, processOrder, syncUser } from './functions.js'
 
 export { RunActor } from '../../actors/index.js'
 
 const app = new Hono()
-app.route('/', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser] }))
+app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser] }))
+app.route('/', inngestRoutes())
 
 export default { fetch: app.fetch, queue: routeEvents }
