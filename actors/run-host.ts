@@ -109,14 +109,14 @@ export class RunHost {
     const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events }
     const pass = new InProcessExecutor(fn).start(input, this.recorder(memo))
     this.pass = pass
-    void this.syncAlarm()
-    const settled = pass.outcome
+    const settled = this.syncAlarm()
+      .then(() => pass.outcome)
       .then(async (outcome) => {
         this.pass = null
         this.settle(outcome)
-        await this.flushEffects()
-        if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
-        else await this.syncAlarm()
+        // The alarm first: with effects pending it fires now, so a failed flush is retried.
+        await this.syncAlarm()
+        if (await this.flushEffects()) await this.syncAlarm()
       })
       // A pass that outlives its object (aborted, replaced after eviction) fails its writes; the
       // watchdog alarm resumes the run in the live object, so the error is only worth a log line.
@@ -161,12 +161,14 @@ export class RunHost {
     this.store.writeJson('pending_effects', [failureRun(failed.context, events)])
   }
 
-  private async flushEffects(): Promise<void> {
+  /** Performs persisted follow-up effects; true if there were any. */
+  private async flushEffects(): Promise<boolean> {
     const pending = this.store.readJson<PendingRunStart[]>('pending_effects')
-    if (!pending || !this.options.startRun) return
+    if (!pending || !this.options.startRun) return false
     // Idempotent by derived run id: a crash before the delete starts nothing twice.
     for (const run of pending) await this.options.startRun(await toStartRequest(run))
     this.store.deleteKey('pending_effects')
+    return true
   }
 
   private wake(timer: PendingTimer, at: number): void {

@@ -69,7 +69,7 @@ export class HandlerPass {
     const step = this.plan(id, 'sleep')
     if (!step) return never()
     if (step.recorded?.status === 'completed') return Promise.resolve(null)
-    if (step.recorded) return this.suspend() // sleeping: the recorded wake time stands
+    if (step.recorded) return this.resuspend(step.recorded, () => this.recorder.requestSleep(step.recorded!))
     if (!this.admitNewStep()) return never()
     const now = this.recorder.now()
     this.recorder.requestSleep(this.row(step, { status: 'sleeping', startedAt: now, wakeAt: wakeAt(now) }))
@@ -81,7 +81,8 @@ export class HandlerPass {
     const step = this.plan(id, 'wait')
     if (!step) return never()
     if (step.recorded?.status === 'completed') return Promise.resolve(JSON.parse(step.recorded.output ?? 'null'))
-    if (step.recorded) return this.suspend()
+    const recorded = step.recorded
+    if (recorded) return this.resuspend(recorded, () => this.recorder.requestWait(recorded, event, recorded.wakeAt ?? this.recorder.now()))
     if (!this.admitNewStep()) return never()
     const now = this.recorder.now()
     const row = this.row(step, { status: 'waiting', startedAt: now, wakeAt: timeoutAt(now) })
@@ -164,6 +165,15 @@ export class HandlerPass {
       wakeAt: null,
       ...fields,
     }
+  }
+
+  /**
+   * Suspends on a recorded sleep or wait again. Its timer is normally still pending; if the
+   * machine lost it, re-register it from the row so the run cannot stall without an alarm.
+   */
+  private resuspend<T>(recorded: StepRow, register: () => void): Promise<T> {
+    if (!this.recorder.pendingTimer(recorded.key)) register()
+    return this.suspend()
   }
 
   private suspend<T>(): Promise<T> {
