@@ -123,4 +123,15 @@ describe('durability', () => {
     expect(run.snapshot.value).toBe('done')
     expect(await stub.addNote('still mine')).toBe(2)
   })
+
+  it('waits without holding memory and resumes with null when the wait times out', async () => {
+    const runId = await trigger('engine/wait', { label: uniqueLabel('wait') }, 'shop-waits-for-approval')
+    const waiting = await waitForRun(runId, (r) => stateOf(r) === 'waiting')
+    expect(waiting.snapshot!.context.timers[0]).toMatchObject({ stepKey: 'approval', kind: 'wait', event: 'engine/approved' })
+    await evictDurableObject(rawStub(runId))
+    await runDurableObjectAlarm(rawStub(runId))
+    const run = await waitForRun(runId, (r) => r.status === 'Completed')
+    expect(run.output).toEqual({ approved: false })
+    expect(run.steps[0]).toMatchObject({ id: 'approval', kind: 'wait', status: 'completed', output: null })
+  })
 })
