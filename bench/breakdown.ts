@@ -2,10 +2,12 @@
  * Where one engine step's time goes: each piece of the run host's per-step work, repeated in a
  * tight loop inside a Durable Object so that a millisecond clock resolves microseconds. Pieces
  * are the XState transition, the snapshot's JSON, the storage transaction with the step and
- * snapshot rows, and, for scale, the floor's single insert and a two-row variant the engine
- * could adopt. What the pieces do not cover (the handler pass, promises, RPC) is the remainder.
+ * snapshot rows; for scale, the floor's single insert; and two variants the engine could adopt
+ * (a transition on a reused actor scope, two-row writes). What the pieces do not cover (the
+ * handler pass, promises, RPC) is the remainder.
  */
-import { advanceRun, initialRunSnapshot, persistRunSnapshot, type RunSnapshot } from '../machines/index.js'
+import { createActor, type AnyActorScope } from 'xstate'
+import { advanceRun, initialRunSnapshot, persistRunSnapshot, runMachine, type RunEvent, type RunInput, type RunSnapshot } from '../machines/index.js'
 import { RunStore } from '../actors/storage/run-store.js'
 import type { StepRow } from '../actors/storage/step-row.js'
 import { RowCounter } from './row-counter.js'
@@ -27,15 +29,29 @@ const WHAT_IF_SCHEMA = `
   ) WITHOUT ROWID;
   CREATE TABLE IF NOT EXISTS bench_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`
 
-function runningSnapshot(at: number): RunSnapshot {
+function runInput(at: number): RunInput {
   const retry = { attempts: 4, backoff: 'exponential', initialDelayMs: 1_000, maxDelayMs: 60_000 } as const
-  const queued = initialRunSnapshot({ runId: '01BENCH0000000000000000000', functionId: 'shop-many-steps', retry, maxSteps: 1e9, at })
-  return advanceRun(queued, { type: 'RUN.START', at })
+  return { runId: '01BENCH0000000000000000000', functionId: 'shop-many-steps', retry, maxSteps: 1e9, at }
+}
+
+function runningSnapshot(at: number): RunSnapshot {
+  return advanceRun(initialRunSnapshot(runInput(at)), { type: 'RUN.START', at })
 }
 
 function stepRow(label: string, i: number, at: number): StepRow {
   const key = `${label}${i}`
   return { key, id: key, kind: 'run', position: i, concurrent: false, status: 'completed', attempts: 0, output: String(i), error: null, startedAt: at, endedAt: at, wakeAt: null }
+}
+
+/**
+ * What `transition()` builds on every call (xstate's createInertActorScope: a whole actor, which
+ * also computes the machine's initial snapshot), built once. The run machine has no children or
+ * executable actions, so one scope can serve every transition.
+ */
+function reusedScope(at: number): AnyActorScope {
+  const self = createActor(runMachine, { input: runInput(at) })
+  const ignore = () => {}
+  return { self, defer: ignore, id: '', logger: ignore, sessionId: '', stopChild: ignore, system: self.system, emit: ignore, actionExecutor: ignore } as unknown as AnyActorScope
 }
 
 /** Mean µs of `iterations` calls of `piece` (the clock only resolves whole milliseconds). */
@@ -68,6 +84,13 @@ export function measureBreakdown(storage: DurableObjectStorage, iterations: numb
   const transition = microsPer(iterations, () => {
     snapshot = advanceRun(snapshot, { type: 'STEP.COMPLETED', stepKey: 's', at })
   })
+  const scope = reusedScope(at)
+  const stepCompleted: RunEvent = { type: 'STEP.COMPLETED', stepKey: 's', at }
+  let reused = runningSnapshot(at)
+  const reusedTransition = microsPer(iterations, () => {
+    reused = runMachine.transition(reused, stepCompleted, scope)
+  })
+  if (reused.context.stepsRecorded !== iterations) throw new Error('the reused-scope transition diverged from advanceRun')
   const snapshotJson = microsPer(iterations, () => void JSON.stringify(persistRunSnapshot(snapshot)))
 
   const engineWrite: Piece = (target) => {
@@ -100,6 +123,7 @@ export function measureBreakdown(storage: DurableObjectStorage, iterations: numb
 
   return [
     { piece: 'XState transition (advanceRun STEP.COMPLETED)', microsPerStep: transition, rowsPerStep: null },
+    { piece: 'what-if: runMachine.transition, reused actor scope', microsPerStep: reusedTransition, rowsPerStep: null },
     { piece: 'snapshot JSON (persistRunSnapshot + stringify)', microsPerStep: snapshotJson, rowsPerStep: null },
     { piece: 'empty transactionSync', microsPerStep: microsPer(iterations, () => storage.transactionSync(() => undefined)), rowsPerStep: null },
     storagePiece('engine writes: txn(writeStep + writeSnapshot)', engineWrite),

@@ -20,11 +20,14 @@ export interface FloorStartRequest {
 export interface FloorStatus {
   readonly status: 'Unknown' | 'Running' | 'Completed'
   readonly output: number | null
+  /** Epoch ms when `start` was called and when the last step was written, as the run saw them. */
+  readonly startedAt: number | null
+  readonly endedAt: number | null
 }
 
 export class FloorActor extends DurableObject {
   private readonly sql: SqlStorage
-  private status: FloorStatus = { status: 'Unknown', output: null }
+  private status: FloorStatus = { status: 'Unknown', output: null, startedAt: null, endedAt: null }
 
   /** `storage` is the runtime's own, except in the counted twin. */
   constructor(ctx: DurableObjectState, env: object, storage: DurableObjectStorage = ctx.storage) {
@@ -36,8 +39,9 @@ export class FloorActor extends DurableObject {
   /** Starts the run and returns at once; like the run actor, the steps run in the background. */
   start(request: FloorStartRequest): FloorStatus {
     if (this.status.status === 'Unknown') {
-      this.status = { status: 'Running', output: null }
-      this.ctx.waitUntil(this.runSteps(request.count))
+      const startedAt = Date.now()
+      this.status = { status: 'Running', output: null, startedAt, endedAt: null }
+      this.ctx.waitUntil(this.runSteps(request.count, startedAt))
     }
     return this.status
   }
@@ -47,10 +51,10 @@ export class FloorActor extends DurableObject {
   }
 
   // The `many-steps` handler, with `step.run` replaced by the floor's `step`.
-  private async runSteps(count: number): Promise<void> {
+  private async runSteps(count: number, startedAt: number): Promise<void> {
     let total = 0
     for (let i = 0; i < count; i++) total += await this.step(`s${i}`, () => i)
-    this.status = { status: 'Completed', output: total }
+    this.status = { status: 'Completed', output: total, startedAt, endedAt: Date.now() }
   }
 
   private async step<T>(key: string, body: () => T | Promise<T>): Promise<T> {

@@ -5,6 +5,8 @@
 
 /** The spread of a sample. */
 export interface Spread {
+  /** Shown beside the median for figures quantised by the 1 ms clock, where the median sticks to a tick. */
+  readonly mean: number
   readonly median: number
   readonly p25: number
   readonly p75: number
@@ -24,6 +26,7 @@ export function quantile(values: readonly number[], q: number): number {
 
 export function spread(values: readonly number[]): Spread {
   return {
+    mean: values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length,
     median: quantile(values, 0.5),
     p25: quantile(values, 0.25),
     p75: quantile(values, 0.75),

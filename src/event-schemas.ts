@@ -1,10 +1,5 @@
 /**
  * Inngest v3's `EventSchemas`: a type-only declaration of the events an app sends and handles.
- * @example
- * ```ts
- * type Events = { 'app/user.created': { data: { id: string } } }
- * const inngest = new Inngest({ id: 'app', schemas: new EventSchemas().fromRecord<Events>() })
- * ```
  */
 import type { EventMap } from './types.js'
 
@@ -17,6 +12,15 @@ export type EventUnion = { name: string; data?: object }
 /** An event's declared `data`; an event declared without data carries an empty object. */
 type DataOf<Event> = Event extends { data?: infer Data } ? ('data' extends keyof Event ? Exclude<Data, undefined> : Record<string, never>) : never
 
+/**
+ * The events an app sends and handles, declared for the types only (nothing is validated at
+ * runtime). Pass it as the client's `schemas`; chain `fromRecord` and `fromUnion` as needed.
+ * @example
+ * ```ts
+ * type Events = { 'app/user.created': { data: { id: string } } }
+ * const inngest = new Inngest({ id: 'app', schemas: new EventSchemas().fromRecord<Events>() })
+ * ```
+ */
 export class EventSchemas<Events extends EventMap = {}> {
   /** Phantom field carrying the event map; never set at runtime. */
   declare readonly __events?: Events

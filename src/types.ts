@@ -175,7 +175,7 @@ export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent
   batchEvents?: { maxSize: number; timeout: Duration; key?: string; if?: string }
   idempotency?: string
   singleton?: { key?: string; mode: 'skip' | 'cancel' }
-  cancelOn?: Array<{ event: string; if?: string; match?: string; timeout?: Duration }>
+  cancelOn?: Array<{ event: EventName<Events>; if?: string; match?: string; timeout?: Duration }>
   timeouts?: { start?: Duration; finish?: Duration }
 }
 

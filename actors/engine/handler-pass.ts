@@ -147,6 +147,8 @@ export class HandlerPass {
     const row = this.row(step, { status: 'failed', attempts: attempt + 1, error: serialized, startedAt, endedAt: now })
     const verdict = this.recorder.failStep(row, attempt, serialized, isNonRetriable(error), requestedRetryAt(error, now))
     if (verdict === 'retrying') return this.suspend()
+    // This step no longer executes: if a sibling is suspended, the pass may now be idle.
+    this.maybeIdle()
     return Promise.reject(new StepError(step.id, serialized))
   }
 

@@ -42,10 +42,20 @@ export type Jsonify<T> =
                     : T extends ReadonlyMap<unknown, unknown> | ReadonlySet<unknown>
                       ? {}
                       : T extends readonly unknown[]
-                        ? { [K in keyof T]: Jsonify<T[K]> }
+                        ? JsonifyList<T>
                         : T extends object
                           ? JsonifyObject<T>
                           : never
+
+/**
+ * Tuples map element by element; other arrays are written as `X[]`, which TypeScript resolves
+ * lazily, so recursive types (`type Json = … | Json[]`) do not recurse forever.
+ */
+type JsonifyList<T extends readonly unknown[]> = T extends readonly [] | readonly [unknown, ...unknown[]]
+  ? { [K in keyof T]: Jsonify<T[K]> }
+  : T extends unknown[]
+    ? Jsonify<T[number]>[]
+    : readonly Jsonify<T[number]>[]
 
 /** What survives of a property: `never` when JSON drops the key whatever its value. */
 type Kept<V> = IsAny<V> extends true ? any : Exclude<V, NotJsonable>

@@ -41,7 +41,8 @@ export class RunStore {
 
   /** Stores already-serialised JSON (step and run outputs are serialised once, for the size check). */
   writeText(key: StateKey, text: string): void {
-    this.sql.exec('INSERT OR REPLACE INTO inngest_run_state (key, value) VALUES (?, ?)', key, text)
+    // An upsert, not INSERT OR REPLACE: a replace deletes and inserts, two rows written.
+    this.sql.exec('INSERT INTO inngest_run_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, text)
   }
 
   readText(key: StateKey): string | null {
@@ -60,9 +61,12 @@ export class RunStore {
 
   writeStep(step: StepRow): void {
     this.sql.exec(
-      `INSERT OR REPLACE INTO inngest_steps
+      `INSERT INTO inngest_steps
          (key, id, kind, position, concurrent, status, attempts, output, error, started_at, ended_at, wake_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         status = excluded.status, attempts = excluded.attempts, output = excluded.output, error = excluded.error,
+         started_at = excluded.started_at, ended_at = excluded.ended_at, wake_at = excluded.wake_at`,
       step.key,
       step.id,
       step.kind,

@@ -34,7 +34,7 @@ const id = () => `types-fn-${++fnCount}`
 
 /**
  * Type checks only, never called: createFunction registers into the worker-wide registry that
- * other tests route events through.
+ * other tests route events through, and the step tools below are a typed stand-in.
  */
 function typesOnly(check: () => void): void {
   void check
@@ -166,7 +166,7 @@ describe('createFunction call shapes', () => {
     typesOnly(() => {
       const fn = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, async ({ event }) => ({ total: event.data.total, at: new Date() }))
       expectTypeOf(fn).toMatchTypeOf<InngestFunction<unknown, OrderPlaced, { total: number; at: Date }>>()
-        expectTypeOf<NonNullable<(typeof fn)['__types']>['output']>().toEqualTypeOf<{ total: number; at: Date }>()
+      expectTypeOf<NonNullable<(typeof fn)['__types']>['output']>().toEqualTypeOf<{ total: number; at: Date }>()
       expectTypeOf<GetFunctionOutput<typeof fn>>().toEqualTypeOf<{ total: number; at: string }>()
       const sync = inngest.createFunction({ id: id() }, { event: 'types-shop/order.placed' }, () => 42)
       expectTypeOf<GetFunctionOutput<typeof sync>>().toEqualTypeOf<number>()
@@ -202,24 +202,26 @@ describe('createFunction call shapes', () => {
 
 describe('step tools', () => {
   type Step = StepTools<Events>
+  /** A typed stand-in: only used inside `typesOnly`. */
   const step = {} as Step
   const run = <T>(fn: () => T) => step.run('id', fn)
 
-  it('resolves step.run to the JSON round-tripped result', () => {
-    expectTypeOf(run(() => 'x' as const)).resolves.toEqualTypeOf<'x'>()
-    expectTypeOf(run(() => new Date())).resolves.toEqualTypeOf<string>()
-    expectTypeOf(run(() => undefined)).resolves.toEqualTypeOf<null>()
-    expectTypeOf(run(() => {})).resolves.toEqualTypeOf<null>()
-    expectTypeOf(run(async () => {})).resolves.toEqualTypeOf<null>()
-    expectTypeOf(run(async () => 1)).resolves.toEqualTypeOf<number>()
-    expectTypeOf(run((): string | undefined => undefined)).resolves.toEqualTypeOf<string | null>()
-    expectTypeOf(run(() => ({ a: 1, f: () => {} }))).resolves.toEqualTypeOf<{ a: number }>()
-    expectTypeOf(run(() => new Map<string, number>())).resolves.toEqualTypeOf<{}>()
-    expectTypeOf(run(() => new Set([1]))).resolves.toEqualTypeOf<{}>()
-    expectTypeOf(run(() => [new Date()])).resolves.toEqualTypeOf<string[]>()
-    expectTypeOf(run(() => [1, 'a', undefined] as [number, string, undefined])).resolves.toEqualTypeOf<[number, string, null]>()
-    expectTypeOf(run(() => [undefined, () => 1])).resolves.toEqualTypeOf<null[]>()
-  })
+  it('resolves step.run to the JSON round-tripped result', () =>
+    typesOnly(() => {
+      expectTypeOf(run(() => 'x' as const)).resolves.toEqualTypeOf<'x'>()
+      expectTypeOf(run(() => new Date())).resolves.toEqualTypeOf<string>()
+      expectTypeOf(run(() => undefined)).resolves.toEqualTypeOf<null>()
+      expectTypeOf(run(() => {})).resolves.toEqualTypeOf<null>()
+      expectTypeOf(run(async () => {})).resolves.toEqualTypeOf<null>()
+      expectTypeOf(run(async () => 1)).resolves.toEqualTypeOf<number>()
+      expectTypeOf(run((): string | undefined => undefined)).resolves.toEqualTypeOf<string | null>()
+      expectTypeOf(run(() => ({ a: 1, f: () => {} }))).resolves.toEqualTypeOf<{ a: number }>()
+      expectTypeOf(run(() => new Map<string, number>())).resolves.toEqualTypeOf<{}>()
+      expectTypeOf(run(() => new Set([1]))).resolves.toEqualTypeOf<{}>()
+      expectTypeOf(run(() => [new Date()])).resolves.toEqualTypeOf<string[]>()
+      expectTypeOf(run(() => [1, 'a', undefined] as [number, string, undefined])).resolves.toEqualTypeOf<[number, string, null]>()
+      expectTypeOf(run(() => [undefined, () => 1])).resolves.toEqualTypeOf<null[]>()
+    }))
 
   it('drops undefined and function keys and keeps nested shapes', () => {
     type Input = {
@@ -240,6 +242,16 @@ describe('step tools', () => {
     }>()
     expectTypeOf<Jsonify<{ readonly r: readonly Date[] }>>().toEqualTypeOf<{ readonly r: readonly string[] }>()
     expectTypeOf<Jsonify<Record<string, Date>>>().toEqualTypeOf<Record<string, string>>()
+    expectTypeOf<Jsonify<{ a: Date | null }>>().toEqualTypeOf<{ a: string | null }>()
+  })
+
+  it('follows recursive types', () => {
+    type Tree = { label: string; createdAt: Date; children: Tree[] }
+    type JsonTree = Jsonify<Tree>
+    expectTypeOf<JsonTree['createdAt']>().toEqualTypeOf<string>()
+    expectTypeOf<JsonTree['children'][number]['children'][number]['createdAt']>().toEqualTypeOf<string>()
+    type Json = string | number | boolean | null | Json[] | { [key: string]: Json }
+    expectTypeOf<Jsonify<Json>>().toMatchTypeOf<Json>()
   })
 
   it('keeps any and unknown, and drops what JSON cannot hold', () => {
@@ -259,31 +271,34 @@ describe('step tools', () => {
     expectTypeOf<Jsonify<Point>>().toEqualTypeOf<{ readonly x: number }>()
   })
 
-  it('types extra step.run arguments from the callback', () => {
-    expectTypeOf(step.run('id', (a: number, b: string) => `${a}${b}`, 1, 'x')).resolves.toEqualTypeOf<string>()
-    // @ts-expect-error the arguments must match the callback's parameters
-    void step.run('id', (a: number, b: string) => `${a}${b}`, 'x', 1)
-    // @ts-expect-error a missing argument
-    void step.run('id', (a: number) => a)
-    // @ts-expect-error the step needs a callback
-    void step.run('id', 42)
-    expectTypeOf(step.run({ id: 'object-id', name: 'Readable' }, () => 1)).resolves.toEqualTypeOf<number>()
-  })
+  it('types extra step.run arguments from the callback', () =>
+    typesOnly(() => {
+      expectTypeOf(step.run('id', (a: number, b: string) => `${a}${b}`, 1, 'x')).resolves.toEqualTypeOf<string>()
+      // @ts-expect-error the arguments must match the callback's parameters
+      void step.run('id', (a: number, b: string) => `${a}${b}`, 'x', 1)
+      // @ts-expect-error a missing argument
+      void step.run('id', (a: number) => a)
+      // @ts-expect-error the step needs a callback
+      void step.run('id', 42)
+      expectTypeOf(step.run({ id: 'object-id', name: 'Readable' }, () => 1)).resolves.toEqualTypeOf<number>()
+    }))
 
-  it('types sleeps as Promise<void>', () => {
-    expectTypeOf(step.sleep('nap', '1h')).toEqualTypeOf<Promise<void>>()
-    expectTypeOf(step.sleep('nap', 1000)).toEqualTypeOf<Promise<void>>()
-    expectTypeOf(step.sleepUntil('until', new Date())).toEqualTypeOf<Promise<void>>()
-    // @ts-expect-error a duration is a number or an ms string
-    void step.sleep('nap', { hours: 1 })
-  })
+  it('types sleeps as Promise<void>', () =>
+    typesOnly(() => {
+      expectTypeOf(step.sleep('nap', '1h')).toEqualTypeOf<Promise<void>>()
+      expectTypeOf(step.sleep('nap', 1000)).toEqualTypeOf<Promise<void>>()
+      expectTypeOf(step.sleepUntil('until', new Date())).toEqualTypeOf<Promise<void>>()
+      // @ts-expect-error a duration is a number or an ms string
+      void step.sleep('nap', { hours: 1 })
+    }))
 
-  it('resolves waitForEvent to the typed event or null', () => {
-    expectTypeOf(step.waitForEvent('wait', { event: 'types-shop/order.placed', timeout: '1d' })).resolves.toEqualTypeOf<OrderPlaced | null>()
-    expectTypeOf(step.waitForEvent('wait', { event: 'other/event', timeout: 5000, match: 'data.id' })).resolves.toEqualTypeOf<ReceivedEvent<'other/event'> | null>()
-    // @ts-expect-error timeout is required
-    void step.waitForEvent('wait', { event: 'types-shop/order.placed' })
-  })
+  it('resolves waitForEvent to the typed event or null', () =>
+    typesOnly(() => {
+      expectTypeOf(step.waitForEvent('wait', { event: 'types-shop/order.placed', timeout: '1d' })).resolves.toEqualTypeOf<OrderPlaced | null>()
+      expectTypeOf(step.waitForEvent('wait', { event: 'other/event', timeout: 5000, match: 'data.id' })).resolves.toEqualTypeOf<ReceivedEvent<'other/event'> | null>()
+      // @ts-expect-error timeout is required
+      void step.waitForEvent('wait', { event: 'types-shop/order.placed' })
+    }))
 
   it('hands the handler the client-typed step tools', () =>
     typesOnly(() => {
@@ -357,4 +372,3 @@ describe('errors', () => {
     void (() => new RetryAfterError('slow down', { seconds: 30 }))
   })
 })
-const _x: number = 'a'
