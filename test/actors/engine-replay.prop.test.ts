@@ -12,7 +12,7 @@
  *
  * Reproducing a failure: fast-check prints `seed` and `path` in the error. In workerd only
  * `VITE_`-prefixed variables reach the test, so:
- *   VITE_FC_SEED=<seed> npx vitest run test/actors/engine-replay.prop.test.ts
+ *   FC_SEED=<seed> npx vitest run test/actors/engine-replay.prop.test.ts
  * Pin every seed that found a bug as an entry of `regressions` below.
  */
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
@@ -33,9 +33,8 @@ import {
 } from '../fixtures/program-function.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
+import { seedParams } from '../fixtures/fc-seed.js'
 
-const env = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env ?? {}
-const pinnedSeed = env.VITE_FC_SEED ?? env.FC_SEED
 
 /** Crashes of run B: evict at the nth suspension if `evictions[n]`; abort when step `key` is entered for the `entry`th time. */
 interface Crashes {
@@ -187,7 +186,7 @@ describe('engine replay under eviction', () => {
           expect(hits(programProbe(b.label, key, 'entry')), `${key} entries`).toBe(executions + paused)
         }
       }),
-      { numRuns: 25, examples: regressions, ...(pinnedSeed ? { seed: Number(pinnedSeed) } : {}) },
+      seedParams({ numRuns: 25, examples: regressions }),
     )
   })
 })

@@ -3,8 +3,7 @@
  *
  * Reproducing a failure: fast-check prints `seed` and `path` in the error. Vitest runs inside
  * workerd, where only `VITE_`-prefixed variables reach the test (as `import.meta.env`), so:
- *   VITE_FC_SEED=<seed> npx vitest run test/machines/run-machine.prop.test.ts
- * `FC_SEED` is read too, for a config that adds `FC_` to Vite's `envPrefix`.
+ *   FC_SEED=<seed> npx vitest run test/machines/run-machine.prop.test.ts
  * Pin every seed that found a bug as an `examples` entry (see `failedWithAnError`).
  */
 import fc from 'fast-check'
@@ -21,10 +20,9 @@ import {
   type RunInput,
   type RunSnapshot,
 } from '../../machines/index.js'
+import { seedParams } from '../fixtures/fc-seed.js'
 
-const env = (import.meta as ImportMeta & { env?: Record<string, string | undefined> }).env ?? {}
-const pinnedSeed = env.VITE_FC_SEED ?? env.FC_SEED
-const params = { numRuns: 300, ...(pinnedSeed ? { seed: Number(pinnedSeed) } : {}) }
+const params = seedParams({ numRuns: 300 })
 
 const T0 = 1_700_000_000_000
 const input: RunInput = {
