@@ -1,8 +1,9 @@
 import { cloudflareTest } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
-// The benchmark runs as a plain test that prints a table: `vitest bench` finds no `bench()` in
+// The benchmark runs as plain tests that print tables: `vitest bench` finds no `bench()` in
 // the Workers pool (cloudflare/workers-sdk#10049). `npm test` never includes bench/.
+// globalSetup is the Node side: it samples workerd's memory and receives the output-gate probe.
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -11,10 +12,13 @@ export default defineConfig({
         bindings: {
           BENCH_SMOKE: process.env.BENCH_SMOKE ?? '',
           BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '',
-          BENCH_STEPS: process.env.BENCH_STEPS ?? '',
         },
       },
     }),
   ],
-  test: { include: ['bench/**/*.bench.ts'] },
+  test: {
+    include: ['bench/**/*.bench.ts'],
+    globalSetup: ['./bench/global-setup.ts'],
+    fileParallelism: false,
+  },
 })

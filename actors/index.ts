@@ -7,7 +7,19 @@
  * export { RunActor } from '@dotdo/inngest/actors'
  * ```
  */
-export { RunActor, runActorStub } from './run-actor.js'
+export { RunActor, runActorStub, runActorPorts } from './run-actor.js'
+export { EventStreamActor, eventStreamStub } from './event-stream-actor.js'
+export { EventIndexActor, eventIndexStub, shardOf, EVENT_INDEX_SHARDS } from './event-index-actor.js'
+export type { EventCursor, EventIndexRpc, RecentEventsQuery, StoredEvent } from './event-index-actor.js'
+export { publishEvents } from './events/publish-events.js'
+export type { PublishEnv, PublishResult } from './events/publish-events.js'
+export { MAX_EVENT_BYTES, prepareEvents } from './events/prepare-events.js'
+export type { EventProblem, PreparedEvents } from './events/prepare-events.js'
+export { parseEventIdSeed, seededEventId } from './events/event-id-seed.js'
+export type { EventIdSeed } from './events/event-id-seed.js'
+export type { EventStreamRpc, StreamMatch, WaitRegistration } from './event-stream-actor.js'
+export { compileExpression, matchToIf } from './engine/expression.js'
+export type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 export type { RunActorEnv, RunActorRpc } from './run-actor.js'
 export { RunHost } from './run-host.js'
 export type { RunHostOptions } from './run-host.js'
@@ -27,6 +39,8 @@ export type {
   Trigger,
   EventTrigger,
   CronTrigger,
+  CancelOn,
+  InvokeTarget,
 } from './engine/function-definition.js'
 export { DEFAULT_LIMITS } from './engine/function-definition.js'
 export {

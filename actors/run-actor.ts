@@ -1,16 +1,22 @@
 /**
  * The run actor: one Durable Object per function run, addressed by `idFromName(runId)`. A thin
- * shell around `RunHost`; its RPC methods are what the queue consumer and the REST API call.
+ * shell around `RunHost`; its RPC methods are what the queue consumer, the REST API, event
+ * streams and other runs call.
  */
 import { DurableObject } from 'cloudflare:workers'
+import type { RunEventPayload } from './engine/executor.js'
+import { eventStreamStub, type EventStreamActor } from './event-stream-actor.js'
+import { publishEvents, type PublishEnv } from './events/publish-events.js'
 import { findFunction } from './registry.js'
+import type { InvokeResult, RunPorts } from './run-effects.js'
 import { RunHost } from './run-host.js'
 import type { RunInspection } from './run-inspection.js'
 import type { StartRunRequest } from './start-run-request.js'
 
-/** Bindings the run actor needs: its own namespace, to start onFailure runs. */
-export interface RunActorEnv {
+/** Bindings the run actor uses: runs, event streams and the event pipeline. */
+export interface RunActorEnv extends PublishEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
+  readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
 }
 
 /** The run actor's RPC surface as callers see it (results are structured clones). */
@@ -18,6 +24,8 @@ export interface RunActorRpc {
   start(request: StartRunRequest): Promise<RunInspection>
   cancel(reason?: string): Promise<RunInspection>
   inspect(): Promise<RunInspection>
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
+  resolveInvoke(stepKey: string, result: InvokeResult): Promise<void>
 }
 
 /** The stub of run `runId`'s actor. */
@@ -27,17 +35,24 @@ export function runActorStub(namespace: DurableObjectNamespace<RunActor>, runId:
   return namespace.get(namespace.idFromName(runId)) as unknown as RunActorRpc
 }
 
+/** The ports of a run actor: everything beyond its own storage, through its bindings. */
+export function runActorPorts(env: RunActorEnv): RunPorts {
+  return {
+    startRun: (request) => runActorStub(env.INNGEST_RUNS, request.runId).start(request),
+    register: (registration) => eventStreamStub(env.INNGEST_EVENT_STREAMS, registration.event).register(registration),
+    forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
+    publishEvents: (events) => publishEvents(env, [...events]),
+    notifyParent: (parent, result) => runActorStub(env.INNGEST_RUNS, parent.runId).resolveInvoke(parent.stepKey, result),
+  }
+}
+
 export class RunActor extends DurableObject<RunActorEnv> {
   private host!: RunHost
 
   constructor(ctx: DurableObjectState, env: RunActorEnv) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
-      this.host = new RunHost({
-        ctx,
-        resolve: findFunction,
-        startRun: (request) => runActorStub(env.INNGEST_RUNS, request.runId).start(request),
-      })
+      this.host = new RunHost({ ctx, resolve: findFunction, ports: runActorPorts(env) })
     })
   }
 
@@ -46,7 +61,7 @@ export class RunActor extends DurableObject<RunActorEnv> {
     return this.host.start(request)
   }
 
-  /** Cancels the run (REST `DELETE /v1/runs/:id`). */
+  /** Cancels the run (REST `DELETE /v1/runs/:id`, or a `cancelOn` event). */
   cancel(reason?: string): Promise<RunInspection> {
     return this.host.cancel(reason)
   }
@@ -54,6 +69,16 @@ export class RunActor extends DurableObject<RunActorEnv> {
   /** The persisted snapshot, step timeline and output. */
   inspect(): RunInspection {
     return this.host.inspect()
+  }
+
+  /** A matching event for a `step.waitForEvent`. */
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<void> {
+    return this.host.resolveWait(stepKey, event)
+  }
+
+  /** The result of a child run started by `step.invoke`. */
+  resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
+    return this.host.resolveInvoke(stepKey, result)
   }
 
   override alarm(): Promise<void> {

@@ -1,12 +1,11 @@
 /**
  * The run host: drives one run's machine on a Durable Object's storage. Its one loop is
- * load snapshot → transition → persist snapshot and step row in one transaction → act (alarms,
- * follow-up runs). `RunActor` is a thin DO around it; users embed it in their own DO the same
+ * load snapshot → transition → persist snapshot, step row and effects in one transaction → act
+ * (alarm, effects). `RunActor` is a thin DO around it; users embed it in their own DO the same
  * way (construct it in the constructor, forward `alarm()`).
  */
 import {
   advanceRun,
-  canRecordStep,
   initialRunSnapshot,
   nextTimer,
   persistRunSnapshot,
@@ -16,39 +15,51 @@ import {
   type RunSnapshot,
 } from '../machines/index.js'
 import { isNonRetriable, RunLimitError, serializeError, StepError } from './engine/errors.js'
-import type { PassHandle, PassOutcome, RunEventPayload, StepRecorder } from './engine/executor.js'
+import type { PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, toJsonText } from './engine/jsonify.js'
-import { failureRun, toStartRequest, type PendingRunStart, type StartRunRequest } from './start-run-request.js'
+import { performEffect } from './perform-effect.js'
+import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 import { inspectRun, type RunInspection } from './run-inspection.js'
+import { createRecorder, noteStream } from './run-recorder.js'
+import { failureRun, systemEvents, type StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
 
 /** While a pass runs, an alarm this far ahead resumes the run if the object is evicted. */
 const WATCHDOG_MS = 30_000
+const YEAR_MS = 365 * 24 * 60 * 60 * 1000
 
 export interface RunHostOptions {
   /** The Durable Object's state: storage and alarms of the run. */
   readonly ctx: DurableObjectState
   /** Finds a function by its composite id (`app-fn`). */
   readonly resolve: (functionId: string) => RunnableFunction | undefined
-  /** Starts another run (the onFailure handler's); without it, onFailure is not run. */
-  readonly startRun?: (request: StartRunRequest) => Promise<unknown>
+  /** The world beyond this object: other runs, event streams, the event pipeline. */
+  readonly ports?: RunPorts
   readonly now?: () => number
 }
 
 export class RunHost {
-  private readonly store: RunStore
-  private readonly now: () => number
+  readonly store: RunStore
+  readonly ports: RunPorts
+  private readonly clock: () => number
   private snapshot: RunSnapshot | null
   private pass: PassHandle | null = null
+  /** Whether the alarm was last set for a timer (after eviction, unknown: assume so). */
+  private alarmForTimer = true
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
   constructor(private readonly options: RunHostOptions) {
     this.store = new RunStore(options.ctx.storage)
-    this.now = options.now ?? Date.now
+    this.ports = options.ports ?? {}
+    this.clock = options.now ?? Date.now
     const persisted = this.store.readSnapshot()
     this.snapshot = persisted ? restoreRunSnapshot(persisted) : null
+  }
+
+  now(): number {
+    return this.clock()
   }
 
   /** Starts the run once; repeated calls (redelivered messages) change nothing. */
@@ -57,27 +68,32 @@ export class RunHost {
       const fn = this.options.resolve(request.functionId)
       if (!fn) throw new TypeError(`No function "${request.functionId}" is registered in this worker.`)
       const at = this.now()
-      const queued = initialRunSnapshot({ runId: request.runId, functionId: request.functionId, retry: fn.options.retry, maxSteps: fn.options.limits.maxSteps, at })
-      this.snapshot = queued
-      this.commit({ type: 'RUN.START', at }, () => this.store.writeJson('trigger', request.events))
+      this.snapshot = initialRunSnapshot({ runId: request.runId, functionId: request.functionId, retry: fn.options.retry, maxSteps: fn.options.limits.maxSteps, at })
+      this.commit({ type: 'RUN.START', at }, () => {
+        this.store.writeJson('trigger', request.events)
+        if (request.parent) this.store.writeJson('parent', request.parent)
+        this.registerCancellations(fn, request)
+      })
       this.beginPass()
+      await this.act()
     }
     return this.inspect()
   }
 
-  /** Alarm: resume after eviction, or wake due sleeps, retries and wait timeouts. */
+  /** Alarm: perform pending effects, resume after eviction, wake due timers. */
   async alarm(): Promise<void> {
+    // An alarm set while effects were pending was set for them (now), not for a timer.
+    const forTimer = this.alarmForTimer && !this.store.hasEffects()
     await this.flushEffects()
     const snapshot = this.snapshot
     if (!snapshot || this.pass) return this.syncAlarm()
     if (snapshot.value !== 'running') {
-      // The alarm is only ever set for the earliest timer, and alarms never fire early: when it
-      // fires, that timer is due even if the clock reads earlier (a test firing it ahead of time).
-      const at = Math.max(this.now(), nextTimer(snapshot.context)?.at ?? 0)
+      // An alarm set for the earliest timer never fires early: that timer is due even if the
+      // clock reads earlier (a test firing it ahead of time). One set for effects wakes nothing early.
+      const at = forTimer ? Math.max(this.now(), nextTimer(snapshot.context)?.at ?? 0) : this.now()
       for (const timer of snapshot.context.timers) if (timer.at <= at) this.wake(timer, at)
     }
-    if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
-    else await this.syncAlarm()
+    await this.continue()
   }
 
   /** Cancels the run: a step in flight finishes, no new step starts, the alarm is cleared. */
@@ -85,9 +101,19 @@ export class RunHost {
     if (this.snapshot && this.snapshot.value !== 'done') {
       this.commit({ type: 'RUN.CANCELLED', reason, at: this.now() })
       this.pass?.abort()
-      await this.syncAlarm()
+      await this.act()
     }
     return this.inspect()
+  }
+
+  /** A matching event for the wait at `stepKey` (from its event stream). Idempotent. */
+  async resolveWait(stepKey: string, event: RunEventPayload): Promise<void> {
+    await this.settleWait(stepKey, { output: toJsonText(event) })
+  }
+
+  /** How the child run invoked at `stepKey` ended. Idempotent. */
+  async resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
+    await this.settleWait(stepKey, 'error' in result ? { error: result.error } : { output: toJsonText(result.data) })
   }
 
   /** The run as it stands: persisted snapshot, step timeline, output. */
@@ -95,28 +121,54 @@ export class RunHost {
     return inspectRun(this.snapshot ? persistRunSnapshot(this.snapshot) : null, this.store)
   }
 
+  private async settleWait(stepKey: string, outcome: { output: string } | { error: { name: string; message: string } }): Promise<void> {
+    const timer = this.snapshot?.context.timers.find((t) => t.stepKey === stepKey && t.kind === 'wait')
+    if (!timer) return // already resolved or timed out
+    const at = this.now()
+    this.commit({ type: 'WAIT.RESOLVED', stepKey, at }, () => this.store.settleStep(stepKey, outcome, at))
+    await this.continue()
+  }
+
+  /** After a wake or resolution: a new pass if running, else keep the alarm on the next timer. */
+  private async continue(): Promise<void> {
+    if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
+    else await this.syncAlarm()
+  }
+
+  private registerCancellations(fn: RunnableFunction, request: StartRunRequest): void {
+    const trigger = request.events[0]
+    if (!trigger) return
+    for (const [index, cancel] of (fn.options.cancelOn ?? []).entries()) {
+      noteStream(this.store, cancel.event)
+      const expiresAt = this.now() + (cancel.timeoutMs ?? YEAR_MS)
+      this.store.appendEffect({
+        kind: 'register',
+        registration: { runId: request.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt },
+      } satisfies RunEffect)
+    }
+  }
+
   private beginPass(): PassHandle | null {
     const snapshot = this.snapshot
     if (!snapshot || snapshot.value !== 'running' || this.pass) return this.pass
     const fn = this.options.resolve(snapshot.context.functionId)
     if (!fn) {
-      const error = new RunLimitError(`Function "${snapshot.context.functionId}" is no longer registered in this worker.`)
-      this.settle({ kind: 'threw', error })
+      this.settle({ kind: 'threw', error: new RunLimitError(`Function "${snapshot.context.functionId}" is no longer registered in this worker.`) })
       return null
     }
-    const events = this.store.readJson<RunEventPayload[]>('trigger') ?? []
     const memo = new Map(this.store.readSteps().map((row) => [row.key, row]))
-    const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events }
-    const pass = new InProcessExecutor(fn).start(input, this.recorder(memo))
+    const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events: this.triggers() }
+    const pass = new InProcessExecutor(fn).start(input, createRecorder(this.recorderHost(), memo))
     this.pass = pass
     const settled = this.syncAlarm()
       .then(() => pass.outcome)
       .then(async (outcome) => {
         this.pass = null
         this.settle(outcome)
-        // The alarm first: with effects pending it fires now, so a failed flush is retried.
-        await this.syncAlarm()
-        if (await this.flushEffects()) await this.syncAlarm()
+        await this.act()
+        // Still running after a suspension: a wait or child run resolved while the pass was
+        // executing, so the handler replays to pick the result up.
+        if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
       })
       // A pass that outlives its object (aborted, replaced after eviction) fails its writes; the
       // watchdog alarm resumes the run in the live object, so the error is only worth a log line.
@@ -127,60 +179,33 @@ export class RunHost {
 
   private settle(outcome: PassOutcome): void {
     const at = this.now()
-    switch (outcome.kind) {
-      case 'returned': {
-        const output = toJsonText(outcome.output)
-        const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes
-        if (limit !== undefined && jsonByteLength(output) > limit) {
-          return this.settle({ kind: 'threw', error: new RunLimitError(`The handler returned ${jsonByteLength(output)} bytes of JSON, over the ${limit}-byte output limit.`) })
-        }
-        return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
-      }
-      case 'threw': {
-        // An uncaught StepError means a step already used its attempts: retrying the whole
-        // handler would only replay the memoized failure.
-        const nonRetriable = outcome.error instanceof StepError || isNonRetriable(outcome.error)
-        const error = serializeError(outcome.error)
-        const next = this.commit({ type: 'RUN.FAILED', error, nonRetriable, at }, (next) => {
-          if (next.value === 'done') this.scheduleFailureRun(next)
-        })
-        return void next
-      }
-      case 'suspended':
-        return void this.commit({ type: 'RUN.SUSPENDED', at })
-      case 'aborted':
-        return
+    if (outcome.kind === 'suspended') return void this.commit({ type: 'RUN.SUSPENDED', at })
+    if (outcome.kind === 'aborted') return
+    if (outcome.kind === 'returned') {
+      const output = toJsonText(outcome.output)
+      const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes ?? Infinity
+      if (jsonByteLength(output) <= limit) return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
+      const error = new RunLimitError(`The handler returned ${jsonByteLength(output)} bytes of JSON, over the ${limit}-byte output limit.`)
+      return this.settle({ kind: 'threw', error })
     }
-  }
-
-  /** onFailure runs as its own run; recorded as a pending effect in the failing transaction. */
-  private scheduleFailureRun(failed: RunSnapshot): void {
-    const failure = this.options.resolve(`${failed.context.functionId}-failure`)
-    if (!failure || !this.options.startRun) return
-    const events = this.store.readJson<RunEventPayload[]>('trigger') ?? []
-    this.store.writeJson('pending_effects', [failureRun(failed.context, events)])
-  }
-
-  /** Performs persisted follow-up effects; true if there were any. */
-  private async flushEffects(): Promise<boolean> {
-    const pending = this.store.readJson<PendingRunStart[]>('pending_effects')
-    if (!pending || !this.options.startRun) return false
-    // Idempotent by derived run id: a crash before the delete starts nothing twice.
-    for (const run of pending) await this.options.startRun(await toStartRequest(run))
-    this.store.deleteKey('pending_effects')
-    return true
+    // An uncaught StepError means a step already used its attempts: retrying the whole
+    // handler would only replay the memoized failure.
+    const nonRetriable = outcome.error instanceof StepError || isNonRetriable(outcome.error)
+    this.commit({ type: 'RUN.FAILED', error: serializeError(outcome.error), nonRetriable, at })
   }
 
   private wake(timer: PendingTimer, at: number): void {
     const { stepKey } = timer
     if (timer.kind === 'retry') return void this.commit({ type: 'RETRY.DUE', stepKey, at })
-    const type = timer.kind === 'sleep' ? 'SLEEP.ELAPSED' : 'WAIT.TIMED_OUT'
-    this.commit({ type, stepKey, at }, () => this.store.settleStep(stepKey, 'null', at))
+    if (timer.kind === 'sleep') return void this.commit({ type: 'SLEEP.ELAPSED', stepKey, at }, () => this.store.settleStep(stepKey, { output: 'null' }, at))
+    const invoked = this.store.readStep(stepKey)?.kind === 'invoke'
+    const outcome = invoked ? { error: { name: 'InngestInvokeTimeoutError', message: `step "${stepKey}": the invoked function did not finish before the timeout` } } : { output: 'null' }
+    this.commit({ type: 'WAIT.TIMED_OUT', stepKey, at }, () => this.store.settleStep(stepKey, outcome, at))
   }
 
   /**
-   * One transition, persisted: the write callback (step rows) and the new snapshot commit in
-   * one storage transaction. An event the machine ignores writes only the step row.
+   * One transition, persisted: the write callback (step rows, effects) and the new snapshot
+   * commit in one storage transaction. Entering `done` also records the run's final effects.
    */
   private commit(event: RunEvent, write?: (next: RunSnapshot) => void): RunSnapshot {
     const current = this.snapshot
@@ -188,43 +213,76 @@ export class RunHost {
     const next = advanceRun(current, event)
     this.store.transaction(() => {
       write?.(next)
-      if (next !== current) this.store.writeSnapshot(persistRunSnapshot(next))
+      if (next === current) return
+      this.store.writeSnapshot(persistRunSnapshot(next))
+      if (next.value === 'done' && current.value !== 'done') this.recordFinalEffects(next)
     })
     this.snapshot = next
     return next
   }
 
-  private recorder(memo: StepRecorder['memo']): StepRecorder {
-    const context = () => this.snapshot!.context
+  private recordFinalEffects(done: RunSnapshot): void {
+    const run = done.context
+    const trigger = this.triggers()[0]
+    const output = run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null
+    const effects: RunEffect[] = [{ kind: 'publish', events: systemEvents(run, trigger, output) }]
+    const streams = this.store.readJson<string[]>('streams')
+    if (streams?.length) effects.push({ kind: 'forget', events: streams })
+    const parent = this.store.readJson<ParentLink>('parent')
+    if (parent) effects.push({ kind: 'notify-parent', parent, result: run.outcome === 'completed' ? { data: output } : { error: run.error ?? { name: 'Error', message: `child run ${run.outcome}` } } })
+    if (run.outcome === 'failed' && this.options.resolve(`${run.functionId}-failure`)) effects.push(failureRun(run, trigger))
+    for (const effect of effects) this.store.appendEffect(effect)
+  }
+
+  /**
+   * After a transition: the alarm first (with effects pending it fires now, so an effect that
+   * fails is retried), then the effects, then the alarm for what remains.
+   */
+  private async act(): Promise<void> {
+    await this.syncAlarm()
+    if (await this.flushEffects()) await this.syncAlarm()
+  }
+
+  /** Performs recorded effects in order, each deleted once done; true if there were any. */
+  private async flushEffects(): Promise<boolean> {
+    const effects = this.store.readEffects<RunEffect>()
+    for (const { seq, effect } of effects) {
+      await performEffect(effect, this.snapshot!.context.runId, this.ports, {
+        resolveWait: (stepKey, event) => this.resolveWait(stepKey, event),
+        cancel: (reason) => this.cancel(reason),
+      })
+      this.store.deleteEffect(seq)
+    }
+    return effects.length > 0
+  }
+
+  private triggers(): RunEventPayload[] {
+    return this.store.readJson<RunEventPayload[]>('trigger') ?? []
+  }
+
+  private recorderHost() {
     return {
-      memo,
-      now: this.now,
-      pendingTimer: (stepKey) => context().timers.find((timer) => timer.stepKey === stepKey),
-      canRecordStep: () => canRecordStep(context()),
-      completeStep: (row) => void this.commit({ type: 'STEP.COMPLETED', stepKey: row.key, at: row.endedAt ?? this.now() }, () => this.store.writeStep(row)),
-      failStep: (row, attempt, error, nonRetriable, retryAt) => {
-        const event: RunEvent = { type: 'STEP.FAILED', stepKey: row.key, attempt, error, nonRetriable, at: this.now(), ...(retryAt === undefined ? {} : { retryAt }) }
-        let retrying = false
-        this.commit(event, (next) => {
-          retrying = next.context.timers.some((timer) => timer.stepKey === row.key && timer.kind === 'retry')
-          this.store.writeStep({ ...row, status: retrying ? 'retrying' : 'failed' })
-        })
-        return retrying ? 'retrying' : 'failed'
-      },
-      requestSleep: (row) => void this.commit({ type: 'SLEEP.REQUESTED', stepKey: row.key, wakeAt: row.wakeAt ?? this.now(), at: this.now() }, () => this.store.writeStep(row)),
-      requestWait: (row, event, timeoutAt) => void this.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event, timeoutAt, at: this.now() }, () => this.store.writeStep(row)),
+      store: this.store,
+      ports: this.ports,
+      now: () => this.now(),
+      context: () => this.snapshot!.context,
+      triggers: () => this.triggers(),
+      commit: (event: RunEvent, write?: (next: RunSnapshot) => void) => this.commit(event, write),
     }
   }
 
-  /** Keeps the one alarm on the earliest wake-up, or the watchdog while running. */
+  /** Keeps the one alarm on: pending effects (now), the watchdog while running, or the next timer. */
   private async syncAlarm(): Promise<void> {
     const snapshot = this.snapshot
     const storage = this.options.ctx.storage
-    const pendingEffects = this.store.readText('pending_effects') !== null
     let wakeAt: number | undefined
-    if (pendingEffects) wakeAt = this.now()
+    this.alarmForTimer = false
+    if (this.store.hasEffects()) wakeAt = this.now()
     else if (snapshot?.value === 'running') wakeAt = this.now() + WATCHDOG_MS
-    else if (snapshot && snapshot.value !== 'done') wakeAt = nextTimer(snapshot.context)?.at
+    else if (snapshot && snapshot.value !== 'done') {
+      wakeAt = nextTimer(snapshot.context)?.at
+      this.alarmForTimer = true
+    }
     if (wakeAt === undefined) await storage.deleteAlarm()
     else await storage.setAlarm(wakeAt)
   }

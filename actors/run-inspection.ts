@@ -30,6 +30,8 @@ export interface RunInspection {
   readonly steps: readonly StepTimelineEntry[]
   readonly output: unknown
   readonly events: readonly RunEventPayload[]
+  /** Effects recorded but not yet performed (waits to register, runs to start, events to publish). */
+  readonly effectsPending: boolean
 }
 
 /** Inngest's status for a machine state. */
@@ -60,5 +62,6 @@ export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStor
     })),
     output: output === null ? null : JSON.parse(output),
     events: store.readJson<RunEventPayload[]>('trigger') ?? [],
+    effectsPending: store.hasEffects(),
   }
 }

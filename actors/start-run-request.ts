@@ -1,40 +1,49 @@
 /**
- * What it takes to start a run, and the follow-up runs a run starts itself (its onFailure
- * handler), kept as data so the host can persist them before acting.
+ * What it takes to start a run, and the runs and events a finished run leads to (its onFailure
+ * run, Inngest's `inngest/function.*` system events), built as data so the host can persist
+ * them with the transition that causes them.
  */
 import type { RunContext } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { deriveRunId } from './engine/run-id.js'
+import type { ParentLink, RunEffect } from './run-effects.js'
 
 export interface StartRunRequest {
   readonly runId: string
   /** Composite function id, `${appId}-${functionId}`. */
   readonly functionId: string
   readonly events: readonly RunEventPayload[]
+  /** Set for a run started by `step.invoke`: where to report the result. */
+  readonly parent?: ParentLink
 }
 
-/** A run to start once the current transaction committed; its id is derived when started. */
-export interface PendingRunStart {
-  readonly functionId: string
-  readonly event: RunEventPayload
+/** The start request for a `start-run` effect, with its derived (idempotent) id. */
+export async function toStartRequest(effect: Extract<RunEffect, { kind: 'start-run' }>): Promise<StartRunRequest> {
+  const runId = await deriveRunId(effect.event.id, effect.functionId, effect.event.ts)
+  return { runId, functionId: effect.functionId, events: [effect.event], ...(effect.parent ? { parent: effect.parent } : {}) }
 }
 
-/** The `inngest/function.failed` run of a function's onFailure handler. */
-export function failureRun(failed: RunContext, events: readonly RunEventPayload[]): PendingRunStart {
-  const at = failed.endedAt ?? failed.queuedAt
-  return {
-    functionId: `${failed.functionId}-failure`,
-    event: {
-      name: 'inngest/function.failed',
-      id: `${failed.runId}-failed`,
-      ts: at,
-      data: { function_id: failed.functionId, run_id: failed.runId, error: failed.error, event: events[0] ?? null },
-    },
-  }
+/** Event data Inngest's system events carry about a finished run. */
+function runData(run: RunContext, trigger: RunEventPayload | undefined) {
+  return { function_id: run.functionId, run_id: run.runId, event: trigger ?? null }
 }
 
-/** The start request for a pending run, with its derived (idempotent) id. */
-export async function toStartRequest(pending: PendingRunStart): Promise<StartRunRequest> {
-  const runId = await deriveRunId(pending.event.id, pending.functionId, pending.event.ts)
-  return { runId, functionId: pending.functionId, events: [pending.event] }
+function systemEvent(run: RunContext, name: string, data: Record<string, unknown>): RunEventPayload {
+  // Deterministic id: publishing again after a crash is deduplicated by the event index.
+  return { name, id: `${run.runId}-${name.slice('inngest/function.'.length)}`, ts: run.endedAt ?? run.queuedAt, data, user: {} }
+}
+
+/** The system events of a finished run: `function.finished` always, plus `failed` or `cancelled`. */
+export function systemEvents(run: RunContext, trigger: RunEventPayload | undefined, output: unknown): RunEventPayload[] {
+  const base = runData(run, trigger)
+  const finished = systemEvent(run, 'inngest/function.finished', run.outcome === 'completed' ? { ...base, result: output } : { ...base, error: run.error })
+  if (run.outcome === 'failed') return [finished, systemEvent(run, 'inngest/function.failed', { ...base, error: run.error })]
+  if (run.outcome === 'cancelled') return [finished, systemEvent(run, 'inngest/function.cancelled', base)]
+  return [finished]
+}
+
+/** The onFailure run of a failed run: `${functionId}-failure` with `inngest/function.failed`. */
+export function failureRun(run: RunContext, trigger: RunEventPayload | undefined): RunEffect {
+  const failed = systemEvents(run, trigger, null)[1]!
+  return { kind: 'start-run', functionId: `${run.functionId}-failure`, event: failed }
 }

@@ -11,6 +11,7 @@ import { advanceRun, initialRunSnapshot, persistRunSnapshot, runMachine, type Ru
 import { RunStore } from '../actors/storage/run-store.js'
 import type { StepRow } from '../actors/storage/step-row.js'
 import { RowCounter } from './row-counter.js'
+import { fixed, textTable } from './stats.js'
 
 /** One piece of per-step work: its cost and, for storage pieces, the rows it writes. */
 export interface BreakdownRow {
@@ -130,4 +131,12 @@ export function measureBreakdown(storage: DurableObjectStorage, iterations: numb
     storagePiece('what-if: same, WITHOUT ROWID + upsert', whatIfWrite),
     storagePiece('floor write: one INSERT', floorWrite),
   ]
+}
+
+/** The breakdown as a printed table. */
+export function breakdownTable(iterations: number, rows: readonly BreakdownRow[]): string {
+  return [
+    `Profile: where an engine step's time goes (each piece looped ${iterations}× inside one Durable Object, mean)`,
+    textTable(['piece', 'µs/step', 'rows/step'], rows.map((row) => [row.piece, fixed(row.microsPerStep, 2), row.rowsPerStep === null ? '' : fixed(row.rowsPerStep, 2)])),
+  ].join('\n')
 }

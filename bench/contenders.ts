@@ -1,14 +1,17 @@
 /**
- * The two contenders, driven the same way from the test isolate: a fresh Durable Object per run,
- * `start()` over RPC, then a status call until the run completed. Timing covers all of it, so
- * both sides pay the same RPC and object-creation costs; each timed run is on unwrapped storage.
+ * The contenders, driven the same way from the test isolate: start runs of a program the
+ * contender's own way, wait for the handler's signal (bench/signals.ts), then read the run's
+ * status until it says completed. Every start and status call crosses the same kind of RPC
+ * boundary, so all sides pay for object creation, RPC and their own status reads.
  */
 import { env } from 'cloudflare:workers'
-import { ulid } from 'ulid'
-import { runActorStub, type RunActor, type RunInspection, type StartRunRequest } from '../actors/index.js'
+import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunInspection } from '../actors/index.js'
+import { inngest } from '../test/fixtures/seed-functions.js'
 import type { CountedRunActor } from './counted-run-actor.js'
 import type { CountedFloorActor, FloorActor, FloorStartRequest, FloorStatus } from './floor-actor.js'
-import type { StorageCounts } from './row-counter.js'
+import { PROGRAM_EVENT, PROGRAM_FUNCTION } from './functions.js'
+import type { GateProbe } from './output-gate-probe.js'
+import type { Program } from './program.js'
 
 /** The bindings of bench/wrangler.toml. */
 export interface BenchEnv {
@@ -16,117 +19,128 @@ export interface BenchEnv {
   readonly FLOOR: DurableObjectNamespace<FloorActor>
   readonly COUNTED_RUNS: DurableObjectNamespace<CountedRunActor>
   readonly COUNTED_FLOOR: DurableObjectNamespace<CountedFloorActor>
+  readonly GATE_PROBE: DurableObjectNamespace<GateProbe>
+  readonly BENCH_WORKFLOW: Workflow<Program>
 }
 
-/** How long one run took. */
-export interface RunTiming {
-  /** From the `start()` call to observed completion, as the caller sees it (ms). */
-  readonly wallMs: number
-  /** From `start()` entering the object to the last write, by the object's own clock (ms). */
-  readonly inObjectMs: number
-  /** Status calls the caller made after `start()` returned. */
-  readonly polls: number
-}
+export const benchEnv = env as unknown as BenchEnv
 
-/** One run of `steps` tiny steps, timed or counted. */
+/** One way of running programs. */
 export interface Contender {
   readonly name: string
-  time(steps: number): Promise<RunTiming>
-  /** Storage operations of one run (on the counted twin). */
-  count(steps: number): Promise<StorageCounts>
+  /** Starts one run per program; resolves once every start was accepted. */
+  start(programs: readonly Program[]): Promise<void>
+  /** Resolves once the run of `label` reports completed; throws if it ended otherwise. */
+  completed(label: string): Promise<void>
 }
 
-/** What the drivers call on either side; results are plain structured clones. */
-interface RunRpc<Status> {
-  start(request: unknown): Promise<Status>
-  inspect(): Promise<Status>
-}
-interface CountedRpc<Status> extends RunRpc<Status> {
-  storageCounts(): Promise<StorageCounts>
+const POLL_LIMIT_MS = 30_000
+
+/**
+ * Reads `status` until `done`. Back to back at first: a run is polled only after its handler
+ * signalled that it returned, so one or two reads usually suffice. Later reads are 1 ms apart,
+ * so that a slow engine is not slowed further by the reads themselves.
+ */
+export async function pollUntil<T>(status: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + POLL_LIMIT_MS
+  for (let polls = 0; ; polls++) {
+    const value = await status()
+    if (done(value)) return value
+    if (Date.now() > deadline) throw new Error(`${what} did not complete: ${JSON.stringify(value).slice(0, 300)}`)
+    if (polls >= 20) await scheduler.wait(1)
+  }
 }
 
-const benchEnv = env as unknown as BenchEnv
-const POLL_LIMIT_MS = 60_000
-
-function manyStepsRequest(runId: string, count: number): StartRunRequest {
-  const event = { name: 'engine/many-steps', id: ulid(), ts: Date.now(), data: { count } }
-  return { runId, functionId: 'shop-many-steps', events: [event] }
+/** Our run is done once Completed; any other end is a benchmark failure. */
+export function ourRunDone(run: RunInspection): boolean {
+  if (run.status === 'Failed' || run.status === 'Cancelled') throw new Error(`run ended ${run.status}: ${JSON.stringify(run.snapshot?.context.error)}`)
+  return run.status === 'Completed'
 }
 
-/** Any of the namespaces above, as far as getting a stub by name goes. */
+/** Any Durable Object namespace of the bench worker, as far as getting a stub by name goes. */
 interface NamedObjects {
   idFromName(name: string): DurableObjectId
   get(id: DurableObjectId): unknown
 }
 
-function stubOf<T>(namespace: NamedObjects, runId: string): T {
-  // Workers' RPC types turn `unknown` fields into never; the RPC interfaces above state the shape.
-  return namespace.get(namespace.idFromName(runId)) as unknown as T
+/** A stub typed by the interface its caller states (Workers' RPC types map `unknown` fields to never). */
+export function stubOf<T>(namespace: NamedObjects, name: string): T {
+  return namespace.get(namespace.idFromName(name)) as unknown as T
 }
 
-interface Completed<Status> {
-  readonly status: Status
-  readonly polls: number
+/** The run actor's start request for `program`, as routeEvents would build it. */
+export function programStart(program: Program, runId = program.label) {
+  const event = { name: PROGRAM_EVENT, id: runId, ts: Date.now(), data: program as unknown as Record<string, unknown> }
+  return { runId, functionId: PROGRAM_FUNCTION, events: [event] }
 }
 
-/** Starts a run and polls until `done`; throws on a failed run or after a minute. */
-async function runToCompletion<Status>(stub: RunRpc<Status>, request: unknown, done: (status: Status) => boolean): Promise<Completed<Status>> {
-  const started = Date.now()
-  let status = await stub.start(request)
-  let polls = 0
-  while (!done(status)) {
-    if (Date.now() - started > POLL_LIMIT_MS) throw new Error(`run did not complete: ${JSON.stringify(status).slice(0, 300)}`)
-    await new Promise((resolve) => setTimeout(resolve, 0))
-    status = await stub.inspect()
-    polls++
-  }
-  return { status, polls }
-}
-
-async function timed<Status>(run: () => Promise<Completed<Status>>, inObjectMs: (status: Status) => number): Promise<RunTiming> {
-  const started = performance.now()
-  const { status, polls } = await run()
-  return { wallMs: performance.now() - started, inObjectMs: inObjectMs(status), polls }
-}
-
-const ourDone = (run: RunInspection) => {
-  if (run.status === 'Failed' || run.status === 'Cancelled') throw new Error(`run ended ${run.status}: ${JSON.stringify(run.snapshot?.context.error)}`)
-  return run.status === 'Completed'
-}
-const floorDone = (run: FloorStatus) => run.status === 'Completed'
-
-/** Our run actor running the `many-steps` fixture function (`shop-many-steps`). */
-export const ours: Contender = {
-  name: 'ours (RunActor)',
-  time(steps) {
-    const runId = ulid()
-    const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
-    // The machine stamps RUN.START and RUN.COMPLETED with the host's clock.
-    const inObject = (run: RunInspection) => (run.snapshot?.context.endedAt ?? NaN) - (run.snapshot?.context.startedAt ?? NaN)
-    return timed(() => runToCompletion(stub, manyStepsRequest(runId, steps), ourDone), inObject)
+/** Ours, started directly: one `start()` RPC per run, as the queue consumer makes it. */
+export const oursDirect: Contender = {
+  name: 'ours, start() RPC',
+  async start(programs) {
+    await Promise.all(programs.map((program) => runActorStub(benchEnv.INNGEST_RUNS, program.label).start(programStart(program))))
   },
-  async count(steps) {
-    const runId = ulid()
-    const stub = stubOf<CountedRpc<RunInspection>>(benchEnv.COUNTED_RUNS, runId)
-    await runToCompletion(stub, manyStepsRequest(runId, steps), ourDone)
-    return stub.storageCounts()
+  async completed(label) {
+    const stub: RunActorRpc = runActorStub(benchEnv.INNGEST_RUNS, label)
+    await pollUntil(() => stub.inspect(), ourRunDone, `run ${label}`)
   },
 }
 
-/** The floor: the same step bodies, one SQLite row per step, nothing else. */
+/** Event ids of the runs started by `send`, by label. */
+const sentEvents = new Map<string, string>()
+
+/** Ours, the real path: `inngest.send` → the queue → `routeEvents` → one run actor per event. */
+export const oursSend: Contender = {
+  name: 'ours, inngest.send',
+  async start(programs) {
+    const { ids } = await inngest.send(programs.map((program) => ({ name: PROGRAM_EVENT, data: program as unknown as Record<string, unknown> })))
+    programs.forEach((program, i) => sentEvents.set(program.label, ids[i]!))
+  },
+  async completed(label) {
+    const eventId = sentEvents.get(label)
+    if (!eventId) throw new Error(`no event was sent for ${label}`)
+    sentEvents.delete(label)
+    const stub = runActorStub(benchEnv.INNGEST_RUNS, await deriveRunId(eventId, PROGRAM_FUNCTION, 0))
+    await pollUntil(() => stub.inspect(), ourRunDone, `run of event ${eventId}`)
+  },
+}
+
+/** Instances created, by label (their handles save a `get()` per status read). */
+const instances = new Map<string, WorkflowInstance>()
+
+/** Cloudflare Workflows' local engine: one `create()` per run, `status()` until complete. */
+export const workflows: Contender = {
+  name: 'Workflows (local engine)',
+  async start(programs) {
+    await Promise.all(
+      programs.map(async (program) => instances.set(program.label, await benchEnv.BENCH_WORKFLOW.create({ id: program.label, params: program }))),
+    )
+  },
+  async completed(label) {
+    const instance = instances.get(label)
+    if (!instance) throw new Error(`no instance was created for ${label}`)
+    instances.delete(label)
+    const done = ({ status, error }: InstanceStatus) => {
+      if (status === 'errored' || status === 'terminated') throw new Error(`instance ${label} ended ${status}: ${JSON.stringify(error)}`)
+      return status === 'complete'
+    }
+    await pollUntil(() => instance.status(), done, `instance ${label}`)
+  },
+}
+
+interface FloorRpc {
+  start(request: FloorStartRequest): Promise<FloorStatus>
+  inspect(): Promise<FloorStatus>
+}
+
+/** The floor: one Durable Object per run, one SQLite row per step, nothing else. */
 export const floor: Contender = {
   name: 'floor (1 row/step)',
-  time(steps) {
-    const runId = ulid()
-    const stub = stubOf<RunRpc<FloorStatus>>(benchEnv.FLOOR, runId)
-    const request: FloorStartRequest = { runId, count: steps }
-    return timed(() => runToCompletion(stub, request, floorDone), (run) => (run.endedAt ?? NaN) - (run.startedAt ?? NaN))
+  async start(programs) {
+    await Promise.all(programs.map((program) => stubOf<FloorRpc>(benchEnv.FLOOR, program.label).start({ program })))
   },
-  async count(steps) {
-    const runId = ulid()
-    const stub = stubOf<CountedRpc<FloorStatus>>(benchEnv.COUNTED_FLOOR, runId)
-    const request: FloorStartRequest = { runId, count: steps }
-    await runToCompletion(stub, request, floorDone)
-    return stub.storageCounts()
+  async completed(label) {
+    const stub = stubOf<FloorRpc>(benchEnv.FLOOR, label)
+    await pollUntil(() => stub.inspect(), (run) => run.status === 'Completed', `floor run ${label}`)
   },
 }

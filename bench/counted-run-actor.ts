@@ -4,18 +4,19 @@
  * calls are counted.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { findFunction, RunHost, type RunInspection, type StartRunRequest } from '../actors/index.js'
+import { findFunction, RunHost, runActorPorts, type RunActorEnv, type RunInspection, type StartRunRequest } from '../actors/index.js'
 import { RowCounter, type StorageCounts } from './row-counter.js'
 
-export class CountedRunActor extends DurableObject {
+export class CountedRunActor extends DurableObject<RunActorEnv> {
   private host!: RunHost
   private readonly counter = new RowCounter()
 
-  constructor(ctx: DurableObjectState, env: object) {
+  constructor(ctx: DurableObjectState, env: RunActorEnv) {
     super(ctx, env)
     const counted = this.counter.wrapState(ctx)
     void ctx.blockConcurrencyWhile(async () => {
-      this.host = new RunHost({ ctx: counted, resolve: findFunction })
+      // The run actor's own ports: its effects (onFailure runs, published events) cost the same.
+      this.host = new RunHost({ ctx: counted, resolve: findFunction, ports: runActorPorts(env) })
     })
   }
 

@@ -1,19 +1,19 @@
 /**
- * The benchmark's floor: a Durable Object that runs the same tiny step bodies as the engine's
- * `many-steps` function and does nothing else but write one SQLite row per step. No machine, no
- * snapshot, no transaction of its own, no alarm: the cheapest a durable step can be on this
- * storage, so `ours / floor` is the engine's overhead.
+ * The benchmark's floor: a Durable Object that runs the shared program (bench/program.ts) and
+ * does nothing else but write one SQLite row per step. No machine, no snapshot, no transaction
+ * of its own, no alarm: the cheapest a durable step can be on this storage, so `ours / floor`
+ * is the engine's overhead.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { runProgram, type Program } from './program.js'
 import { RowCounter, type StorageCounts } from './row-counter.js'
 
 // WITHOUT ROWID: a TEXT primary key on a rowid table is a second b-tree, billed as a second row.
 const SCHEMA = 'CREATE TABLE IF NOT EXISTS floor_steps (key TEXT PRIMARY KEY, output TEXT NOT NULL) WITHOUT ROWID'
 
-/** What starts a floor run: the same `count` the `many-steps` event carries. */
+/** What starts a floor run: the program our function gets as its event data. */
 export interface FloorStartRequest {
-  readonly runId: string
-  readonly count: number
+  readonly program: Program
 }
 
 /** A floor run as its status call reports it. */
@@ -41,7 +41,7 @@ export class FloorActor extends DurableObject {
     if (this.status.status === 'Unknown') {
       const startedAt = Date.now()
       this.status = { status: 'Running', output: null, startedAt, endedAt: null }
-      this.ctx.waitUntil(this.runSteps(request.count, startedAt))
+      this.ctx.waitUntil(this.runSteps(request.program, startedAt))
     }
     return this.status
   }
@@ -50,17 +50,16 @@ export class FloorActor extends DurableObject {
     return this.status
   }
 
-  // The `many-steps` handler, with `step.run` replaced by the floor's `step`.
-  private async runSteps(count: number, startedAt: number): Promise<void> {
-    let total = 0
-    for (let i = 0; i < count; i++) total += await this.step(`s${i}`, () => i)
-    this.status = { status: 'Completed', output: total, startedAt, endedAt: Date.now() }
+  private async runSteps(program: Program, startedAt: number): Promise<void> {
+    const output = await runProgram(program, (key, body) => this.step(key, body))
+    this.status = { status: 'Completed', output, startedAt, endedAt: Date.now() }
   }
 
-  private async step<T>(key: string, body: () => T | Promise<T>): Promise<T> {
+  /** The floor's `step.run`: the body's JSON in one row, then the parsed value, as a replay would see it. */
+  private async step(key: string, body: () => unknown): Promise<unknown> {
     const output = JSON.stringify(await body())
     this.sql.exec('INSERT INTO floor_steps (key, output) VALUES (?, ?)', key, output)
-    return JSON.parse(output) as T
+    return JSON.parse(output)
   }
 }
 

@@ -49,3 +49,14 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
   const rule = widths.map((width) => '─'.repeat(width)).join('  ')
   return [line(header), rule, ...rows.map(line)].join('\n')
 }
+
+/** "median [p25–p75]" of `values`, each with `digits` decimals. */
+export function medianRange(values: readonly number[], digits = 0): string {
+  const s = spread(values)
+  return `${fixed(s.median, digits)} [${fixed(s.p25, digits)}–${fixed(s.p75, digits)}]`
+}
+
+/** A ratio with two decimals and a ×, or a dash. */
+export function times(ratio: number): string {
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : '–'
+}

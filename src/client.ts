@@ -4,6 +4,7 @@
  */
 import { registerFunction, type EngineContext, type EngineHandler, type RunEventPayload } from '../actors/index.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
+import { normalizeCancelOn } from './config/normalize-cancel-on.js'
 import { ConfigError } from './config/config-error.js'
 import { prepareEvents } from './events/prepare-events.js'
 import { sendEvents } from './events/send-events.js'
@@ -73,18 +74,14 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   createFunction(config: unknown, triggerOrHandler: unknown, maybeHandler?: unknown): InngestFunction {
     const v4 = typeof triggerOrHandler === 'function'
     const handler = v4 ? triggerOrHandler : maybeHandler
-    const options = normalizeFunctionConfig(config, v4 ? undefined : triggerOrHandler)
+    const normalized = normalizeFunctionConfig(config, v4 ? undefined : triggerOrHandler)
+    const options = { ...normalized, cancelOn: normalizeCancelOn((config as FunctionConfig).cancelOn) }
     if (typeof handler !== 'function') {
       throw new ConfigError(options.id, 'handler', 'is missing', 'pass an async handler: createFunction(config, trigger, async ({ event, step }) => { … })')
     }
     if (this.functionIds.has(options.id)) {
       throw new ConfigError(options.id, 'id', `is already used by another function of app "${this.id}"`, 'give every function a unique id')
     }
-    options.triggers.forEach((trigger, index) => {
-      if ('if' in trigger && trigger.if !== undefined) {
-        throw new ConfigError(options.id, `triggers[${index}].if`, 'expressions are not evaluated by this version yet', 'filter inside the handler for now')
-      }
-    })
     this.functionIds.add(options.id)
     const fn = new InngestFunction(this.id, options)
     registerFunction(fn.compositeId, { options, handler: handler as EngineHandler })
@@ -106,15 +103,15 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
       const { index, field, error, fix } = prepared.problem
       throw new TypeError(`inngest.send: event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
     }
-    await sendEvents(prepared.events, this.options)
-    return { ids: prepared.events.map((event: RunEventPayload) => event.id) }
+    return { ids: await sendEvents(prepared.events, this.options) }
   }
 }
 
 /** The onFailure handler as its own function, started with `inngest/function.failed`. */
 function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
   return {
-    options: { ...options, id: `${options.id}-failure`, triggers: [{ event: 'inngest/function.failed' }] },
+    // No triggers: the failed run starts it directly (so it never sees other functions' failures).
+    options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [] },
     handler: (ctx: EngineContext) => {
       const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
       const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })

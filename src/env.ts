@@ -1,12 +1,16 @@
 /**
  * The bindings and variables a worker serving inngest.do has (see the README's wrangler.toml).
  */
-import type { RunActor } from '../actors/index.js'
+import type { EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
 import type { RunEventPayload } from '../actors/index.js'
 
 export interface InngestEnv {
   /** One Durable Object per run. */
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
+  /** One Durable Object per event name: recent events, waits and cancellations. */
+  readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
+  /** Every received event by id, in 16 shards: durable intake, 24 h dedupe, `GET /v1/events`. */
+  readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
   /** Carries sent events to the routing consumer. */
   readonly INNGEST_EVENTS: Queue<RunEventPayload>
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */
@@ -15,6 +19,8 @@ export interface InngestEnv {
   readonly INNGEST_SIGNING_KEY?: string
   /** Accepted event keys for `POST /e/:key`, comma-separated. */
   readonly INNGEST_EVENT_KEY?: string
+  /** Largest `POST /e/:key` body in bytes (default 524288, 512 KB). */
+  readonly INNGEST_MAX_EVENT_BODY_BYTES?: string
 }
 
 /** Whether the worker runs in dev mode. */

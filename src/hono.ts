@@ -3,7 +3,8 @@
  * - `serve({ client, functions })`: the `/api/inngest` handler, mounted exactly as the official
  *   SDK's (`app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve(…))`).
  * - `inngestRoutes()`: the server side Inngest Cloud would otherwise run: the Event API
- *   (`POST /e/:eventKey`) and the REST API (`/v1/runs/:id`, `/v1/events/:id/runs`).
+ *   (`POST /e/:eventKey`) and the REST API (`/v1/events`, `/v1/events/:id`, `/v1/events/:id/runs`,
+ *   `/v1/runs/:id`).
  * @example
  * ```ts
  * const app = new Hono()
@@ -16,6 +17,7 @@ import { Hono, type Context } from 'hono'
 import type { Inngest } from './client.js'
 import type { InngestEnv } from './env.js'
 import type { InngestFunction } from './inngest-function.js'
+import { eventApiRoutes } from './routes/event-api.js'
 import { eventRoutes } from './routes/events.js'
 import { introspection } from './routes/introspect.js'
 import { runRoutes } from './routes/runs.js'
@@ -42,5 +44,5 @@ export function inngestRoutes(): Hono<{ Bindings: InngestEnv }> {
     console.error('inngest.do:', error)
     return c.json({ error: error.message, name: error.name }, 500)
   })
-  return app.route('/', eventRoutes).route('/', runRoutes)
+  return app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes)
 }

@@ -113,6 +113,16 @@ export interface StepTools<Events extends EventMap> {
     id: StepId,
     options: { event: Name; timeout: Duration; match?: string; if?: string },
   ): Promise<EventNamed<Events, Name> | null>
+  /** Sends events once (memoized, ids derived from the step): `{ ids }` in input order. */
+  sendEvent<Name extends EventName<Events>>(id: StepId, events: SendableEvent<Events, Name> | readonly SendableEvent<Events, Name>[]): Promise<{ ids: string[] }>
+  /**
+   * Starts `function` as a child run with `data` and returns its output. A failed child throws
+   * a `StepError`; a timeout throws a `StepError` named `InngestInvokeTimeoutError`.
+   */
+  invoke<Fn extends InngestFunction<any, any, any>>(
+    id: StepId,
+    options: { function: Fn | string; data?: Record<string, unknown>; timeout?: Duration },
+  ): Promise<GetFunctionOutput<Fn>>
 }
 
 /** The logger a handler receives. */

@@ -32,7 +32,26 @@ export interface StepRecorder {
   completeStep(row: StepRow): void
   failStep(row: StepRow, failedAttempt: number, error: SerializedError, nonRetriable: boolean, retryAt?: number): StepFailureVerdict
   requestSleep(row: StepRow): void
-  requestWait(row: StepRow, event: string, timeoutAt: number): void
+  /** Suspends on an event: registers the wait with the event's stream. */
+  requestWait(row: StepRow, wait: WaitRequest): void
+  /** Suspends on a child run: starts it, to report back to this step. */
+  requestInvoke(row: StepRow, invoke: InvokeRequest): void
+  /** Publishes events (the body of `step.sendEvent`); ids are already set. */
+  publishEvents(events: readonly RunEventPayload[]): Promise<void>
+}
+
+export interface WaitRequest {
+  readonly event: string
+  readonly timeoutAt: number
+  /** CEL over `event` and `async`; null: any event of the name. */
+  readonly expression: string | null
+}
+
+export interface InvokeRequest {
+  /** Composite id of the function to invoke. */
+  readonly functionId: string
+  readonly data: Record<string, unknown>
+  readonly timeoutAt: number
 }
 
 /** How one pass over the handler ended. */

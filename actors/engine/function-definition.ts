@@ -27,13 +27,22 @@ export interface RunLimits {
 
 export const DEFAULT_LIMITS: RunLimits = { maxSteps: 1_000, maxStepOutputBytes: 4 * 1024 * 1024 }
 
-/** Validated, normalised function options. Raw user options stay in `raw` for later features. */
+/** A `cancelOn` entry, normalised: `match` is already turned into an `if` expression. */
+export interface CancelOn {
+  readonly event: string
+  readonly if?: string
+  /** How long after the run started the cancellation applies; default: the run's lifetime. */
+  readonly timeoutMs?: number
+}
+
+/** Validated, normalised function options. */
 export interface FunctionOptions {
   readonly id: string
   readonly name: string
   readonly triggers: readonly Trigger[]
   readonly retry: RetryPolicy
   readonly limits: RunLimits
+  readonly cancelOn?: readonly CancelOn[]
 }
 
 /** Step tools as the engine implements them; `src/` gives them their strict public types. */
@@ -42,7 +51,12 @@ export interface EngineStepTools {
   sleep(id: StepIdInput, duration: number | string): Promise<null>
   sleepUntil(id: StepIdInput, time: Date | string | number): Promise<null>
   waitForEvent(id: StepIdInput, options: { event: string; timeout: number | string; match?: string; if?: string }): Promise<unknown>
+  sendEvent(id: StepIdInput, events: unknown): Promise<{ ids: string[] }>
+  invoke(id: StepIdInput, options: { function: InvokeTarget; data?: Record<string, unknown>; timeout?: number | string }): Promise<unknown>
 }
+
+/** What `step.invoke` accepts as `function`: a created function, or its composite id. */
+export type InvokeTarget = string | { readonly compositeId: string }
 
 /** A step id, or Inngest's object form `{ id, name }`. */
 export type StepIdInput = string | { readonly id: string; readonly name?: string }

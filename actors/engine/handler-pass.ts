@@ -52,16 +52,19 @@ export class HandlerPass {
     return { outcome: this.outcome, abort: () => this.finish({ kind: 'aborted' }) }
   }
 
-  /** `step.run`: memoized, or executed inline with its result persisted before returning. */
-  run(id: string, fn: () => unknown): Promise<unknown> {
-    const step = this.plan(id, 'run')
+  /**
+   * `step.run` (and `step.sendEvent`, a run step of its own kind): memoized, or executed inline
+   * with its result persisted before returning. `fn` receives the step's key.
+   */
+  run(id: string, fn: (key: string) => unknown, kind: StepKind = 'run'): Promise<unknown> {
+    const step = this.plan(id, kind)
     if (!step) return never()
     const { recorded } = step
     if (recorded?.status === 'completed') return Promise.resolve(JSON.parse(recorded.output ?? 'null'))
     if (recorded?.status === 'failed') return Promise.reject(new StepError(id, recorded.error ?? serializeError('failed')))
     if (this.recorder.pendingTimer(step.key)) return this.suspend()
     if (!recorded && !this.admitNewStep()) return never()
-    return this.execute(step, recorded?.attempts ?? 0, fn)
+    return this.execute(step, recorded?.attempts ?? 0, () => fn(step.key))
   }
 
   /** `step.sleep` / `step.sleepUntil`: resolves once the wake time has passed. */
@@ -76,17 +79,21 @@ export class HandlerPass {
     return this.suspend()
   }
 
-  /** `step.waitForEvent`: the matched event, or null once the timeout passed. */
-  wait(id: string, event: string, timeoutAt: (now: number) => number): Promise<unknown> {
-    const step = this.plan(id, 'wait')
+  /**
+   * `step.waitForEvent` and `step.invoke`: suspends until the host settles the step from outside
+   * (a matching event, the child's result, or the timeout); then returns the recorded result or
+   * throws the recorded error. `register` records the request (wait or child run) for the host.
+   */
+  await(id: string, kind: 'wait' | 'invoke', timeoutAt: (now: number) => number, register: (row: StepRow) => void): Promise<unknown> {
+    const step = this.plan(id, kind)
     if (!step) return never()
-    if (step.recorded?.status === 'completed') return Promise.resolve(JSON.parse(step.recorded.output ?? 'null'))
-    const recorded = step.recorded
-    if (recorded) return this.resuspend(recorded, () => this.recorder.requestWait(recorded, event, recorded.wakeAt ?? this.recorder.now()))
+    const { recorded } = step
+    if (recorded?.status === 'completed') return Promise.resolve(JSON.parse(recorded.output ?? 'null'))
+    if (recorded?.status === 'failed') return Promise.reject(new StepError(id, recorded.error ?? serializeError('failed')))
+    if (recorded) return this.resuspend(recorded, () => register(recorded))
     if (!this.admitNewStep()) return never()
     const now = this.recorder.now()
-    const row = this.row(step, { status: 'waiting', startedAt: now, wakeAt: timeoutAt(now) })
-    this.recorder.requestWait(row, event, row.wakeAt ?? now)
+    register(this.row(step, { status: 'waiting', startedAt: now, wakeAt: timeoutAt(now) }))
     return this.suspend()
   }
 

@@ -27,7 +27,7 @@ export class InProcessExecutor implements Executor {
     const context: EngineContext = {
       event,
       events: input.events,
-      step: createStepTools(pass),
+      step: createStepTools(pass, recorder, input.runId),
       runId: input.runId,
       attempt: input.attempt,
       logger: runLogger(input.runId),

@@ -25,3 +25,8 @@ export async function deriveRunId(eventId: string, functionId: string, eventTs: 
   const time = isValid(eventId) ? decodeTime(eventId) : eventTs
   return encodeTime(Math.max(0, Math.floor(time)), 10) + (await randomPart(`${eventId}\u0000${functionId}`))
 }
+
+/** The id of the `index`th event sent by step `stepKey` of run `runId`: the same on every replay. */
+export function deriveStepEventId(runId: string, stepKey: string, index: number): Promise<string> {
+  return deriveRunId(runId, `${stepKey}#${index}`, 0)
+}

@@ -1,11 +1,16 @@
 /**
  * The step tools handed to an in-process handler: argument parsing and validation in front of
- * the pass. A bad argument fails at the call, naming the step.
+ * the pass. A bad argument fails at the call, naming the step, and is not retried.
  */
+import { prepareEvents } from '../events/prepare-events.js'
+import { findFunction } from '../registry.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
-import type { EngineStepTools, StepIdInput } from './function-definition.js'
-import type { HandlerPass } from './handler-pass.js'
 import { markNonRetriable } from './errors.js'
+import type { StepRecorder } from './executor.js'
+import { compileExpression, matchToIf } from './expression.js'
+import type { EngineStepTools, InvokeTarget, StepIdInput } from './function-definition.js'
+import type { HandlerPass } from './handler-pass.js'
+import { deriveStepEventId } from './run-id.js'
 
 function stepId(id: StepIdInput, tool: string): string {
   const value = typeof id === 'string' ? id : id?.id
@@ -17,9 +22,17 @@ function stepId(id: StepIdInput, tool: string): string {
 
 function checkSleep(ms: number, id: string): number {
   if (ms > MAX_SLEEP_MS) {
-    throw new TypeError(`step "${id}": sleeps are limited to one year. Fix: sleep in several steps, or schedule with sleepUntil within a year.`)
+    throw new TypeError(`step "${id}": sleeps and timeouts are limited to one year. Fix: sleep in several steps, or use a shorter timeout.`)
   }
   return ms
+}
+
+function invokeTarget(target: InvokeTarget, key: string): string {
+  const functionId = typeof target === 'string' ? target : target?.compositeId
+  if (typeof functionId !== 'string' || !findFunction(functionId)) {
+    throw new TypeError(`step "${key}": step.invoke's function is not a function of this worker (got ${JSON.stringify(functionId ?? target)}). Fix: pass the value createFunction returned, or its "app-id" composite id.`)
+  }
+  return functionId
 }
 
 /**
@@ -36,7 +49,7 @@ function failFast<Args extends unknown[], R>(tool: (...args: Args) => R): (...ar
   }
 }
 
-export function createStepTools(pass: HandlerPass): EngineStepTools {
+export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId: string): EngineStepTools {
   const tools: EngineStepTools = {
     run(id, fn, ...args) {
       const key = stepId(id, 'run')
@@ -59,7 +72,36 @@ export function createStepTools(pass: HandlerPass): EngineStepTools {
         throw new TypeError(`step "${key}": waitForEvent needs options.event, the event name to wait for.`)
       }
       const timeout = checkSleep(durationToMs(options.timeout, `step "${key}" timeout`), key)
-      return pass.wait(key, options.event, (now) => now + timeout)
+      const source = options.if ?? (options.match === undefined ? undefined : matchToIf(options.match))
+      const expression = source === undefined ? null : (compileExpression(source, `step "${key}" ${options.if === undefined ? 'match' : 'if'}`), source)
+      return pass.await(key, 'wait', (now) => now + timeout, (row) => recorder.requestWait(row, { event: options.event, timeoutAt: row.wakeAt ?? 0, expression }))
+    },
+    sendEvent(id, payload) {
+      const key = stepId(id, 'sendEvent')
+      const prepared = prepareEvents(payload, recorder.now())
+      if (!prepared.ok) {
+        const { index, field, error, fix } = prepared.problem
+        throw new TypeError(`step "${key}": event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
+      }
+      const explicitIds = (Array.isArray(payload) ? payload : [payload]).map((event) => (event as { id?: unknown })?.id)
+      return pass.run(
+        key,
+        async (stepKey) => {
+          // Ids derived from the step: a re-sent step (crash before it was recorded) is deduplicated.
+          const events = await Promise.all(prepared.events.map(async (event, i) => (explicitIds[i] ? event : { ...event, id: await deriveStepEventId(runId, stepKey, i) })))
+          await recorder.publishEvents(events)
+          return { ids: events.map((event) => event.id) }
+        },
+        'sendEvent',
+      ) as Promise<{ ids: string[] }>
+    },
+    invoke(id, options) {
+      const key = stepId(id, 'invoke')
+      const functionId = invokeTarget(options?.function, key)
+      const data = options.data ?? {}
+      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError(`step "${key}": step.invoke's data must be an object.`)
+      const timeout = checkSleep(options.timeout === undefined ? MAX_SLEEP_MS : durationToMs(options.timeout, `step "${key}" timeout`), key)
+      return pass.await(key, 'invoke', (now) => now + timeout, (row) => recorder.requestInvoke(row, { functionId, data, timeoutAt: row.wakeAt ?? 0 }))
     },
   }
   return {
@@ -67,5 +109,7 @@ export function createStepTools(pass: HandlerPass): EngineStepTools {
     sleep: failFast(tools.sleep),
     sleepUntil: failFast(tools.sleepUntil),
     waitForEvent: failFast(tools.waitForEvent),
+    sendEvent: failFast(tools.sendEvent),
+    invoke: failFast(tools.invoke),
   }
 }

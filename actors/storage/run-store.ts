@@ -3,18 +3,19 @@
  * output and the step rows. One insert/update path per table. Callers group writes in
  * `transaction` so a transition and its step row commit together.
  */
-import type { PersistedRunSnapshot } from '../../machines/index.js'
+import type { PersistedRunSnapshot, SerializedError } from '../../machines/index.js'
 import { migrate } from './migrations.js'
+import { RUN_SCHEMA } from './run-schema.js'
 import { toStepRow, type StepRecord, type StepRow } from './step-row.js'
 
-type StateKey = 'snapshot' | 'trigger' | 'output' | 'pending_effects'
+type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams'
 
 export class RunStore {
   private readonly sql: SqlStorage
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.sql = storage.sql
-    migrate(storage)
+    migrate(storage, RUN_SCHEMA)
   }
 
   /** Runs `write` as one storage transaction: all of it commits, or none. */
@@ -82,8 +83,38 @@ export class RunStore {
     )
   }
 
-  /** Marks a sleeping or waiting step completed with its result (null for a sleep or timeout). */
-  settleStep(key: string, output: string, endedAt: number): void {
-    this.sql.exec("UPDATE inngest_steps SET status = 'completed', output = ?, ended_at = ? WHERE key = ?", output, endedAt, key)
+  /** Settles a sleeping or waiting step: completed with its result (JSON text), or failed. */
+  settleStep(key: string, outcome: { output: string } | { error: SerializedError }, endedAt: number): void {
+    if ('output' in outcome) {
+      this.sql.exec("UPDATE inngest_steps SET status = 'completed', output = ?, ended_at = ? WHERE key = ?", outcome.output, endedAt, key)
+    } else {
+      this.sql.exec("UPDATE inngest_steps SET status = 'failed', error = ?, ended_at = ? WHERE key = ?", JSON.stringify(outcome.error), endedAt, key)
+    }
+  }
+
+  /** Queues an effect to perform once the surrounding transaction committed. */
+  appendEffect(effect: unknown): void {
+    this.sql.exec('INSERT INTO inngest_effects (effect) VALUES (?)', JSON.stringify(effect))
+  }
+
+  /** Effects not yet performed, oldest first. */
+  readEffects<T>(): Array<{ seq: number; effect: T }> {
+    return this.sql
+      .exec<{ seq: number; effect: string }>('SELECT seq, effect FROM inngest_effects ORDER BY seq')
+      .toArray()
+      .map((row) => ({ seq: row.seq, effect: JSON.parse(row.effect) as T }))
+  }
+
+  deleteEffect(seq: number): void {
+    this.sql.exec('DELETE FROM inngest_effects WHERE seq = ?', seq)
+  }
+
+  hasEffects(): boolean {
+    return this.sql.exec('SELECT 1 FROM inngest_effects LIMIT 1').toArray().length > 0
+  }
+
+  readStep(key: string): StepRow | undefined {
+    const record = this.sql.exec<StepRecord>('SELECT * FROM inngest_steps WHERE key = ?', key).toArray()[0]
+    return record ? toStepRow(record) : undefined
   }
 }

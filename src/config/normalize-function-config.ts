@@ -3,12 +3,13 @@
  * engine runs on. Anything that could never work fails here, with a `ConfigError` naming the
  * field and the fix, instead of at the first event.
  */
+import { CronSyntaxError, parseCron } from '../../actors/engine/cron.js'
 import { DEFAULT_LIMITS } from '../../actors/engine/function-definition.js'
 import type { FunctionOptions, RunLimits, Trigger } from '../../actors/engine/function-definition.js'
 import type { RetryPolicy } from '../../machines/index.js'
 import { ConfigError, configChecks, describeValue, isConfigObject } from './config-error.js'
 import type { ConfigChecks } from './config-error.js'
-import { validateFlowControl } from './validate-flow-control.js'
+import { checkExpression, validateFlowControl } from './validate-flow-control.js'
 
 /** The policy when `retries` is absent: 3 attempts, exponential from 1s, capped at 1h. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -152,9 +153,10 @@ function normalizeTrigger(value: unknown, field: string, check: ConfigChecks): T
   if (value.event !== undefined) {
     const event = normalizeEventName(value.event, `${field}.event`, check)
     if (value.if === undefined) return { event }
-    return { event, if: check.string(value.if, `${field}.if`, 'use a CEL expression such as "event.data.plan == \'pro\'"') }
+    const condition = check.string(value.if, `${field}.if`, 'use a CEL expression such as "event.data.plan == \'pro\'"')
+    return { event, if: checkExpression(condition, `${field}.if`, check) }
   }
-  if (value.cron !== undefined) return { cron: checkCronShape(value.cron, `${field}.cron`, check) }
+  if (value.cron !== undefined) return { cron: checkCron(value.cron, `${field}.cron`, check) }
   const keys = Object.keys(value)
   const got = keys.length === 0 ? 'an empty object' : `an object with ${keys.join(', ')}`
   return check.fail(field, `is not a trigger (got ${got})`, TRIGGER_FIX)
@@ -179,27 +181,13 @@ function normalizeEventName(value: unknown, field: string, check: ConfigChecks):
   return name
 }
 
-const CRON_DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']
-
-// A light shape check only: field ranges, names and steps are validated by the real cron parser
-// that the events/triggers issue adds. This catches what can never be a cron expression.
-function checkCronShape(value: unknown, field: string, check: ConfigChecks): string {
+function checkCron(value: unknown, field: string, check: ConfigChecks): string {
   const cron = check.string(value, field, CRON_FIX)
-  let schedule = cron.trim()
-  const zone = /^(?:CRON_)?TZ=(\S+)\s+/.exec(schedule)
-  if (zone !== null) {
-    if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(zone[1] ?? '')) {
-      check.fail(field, `has an invalid time zone (got ${describeValue(zone[1])})`, 'use an IANA zone such as "TZ=Europe/Paris 0 12 * * 5"')
-    }
-    schedule = schedule.slice(zone[0].length)
-  }
-  if (schedule.startsWith('@')) {
-    if (CRON_DESCRIPTORS.includes(schedule) || /^@every\s+\S+$/.test(schedule)) return cron
-    return check.fail(field, `is not a known descriptor (got ${describeValue(schedule)})`, `use one of ${CRON_DESCRIPTORS.join(', ')}, or five cron fields such as "0 9 * * *"`)
-  }
-  const fields = schedule.split(/\s+/).filter((part) => part !== '')
-  if (fields.length !== 5 && fields.length !== 6) {
-    check.fail(field, `must have 5 or 6 space-separated fields (got ${fields.length} in ${describeValue(cron)})`, CRON_FIX)
+  try {
+    parseCron(cron, field)
+  } catch (error) {
+    if (error instanceof CronSyntaxError) check.fail(error.field, error.problem, error.fix)
+    throw error
   }
   return cron
 }

@@ -1,9 +1,11 @@
 /**
  * Shape checks for flow-control options (`concurrency`, `throttle`, `rateLimit`, `debounce`,
  * `batchEvents`, `cancelOn`, `timeouts`, `idempotency`, `priority`, `singleton`). They are not
- * enforced yet, but config that could never work (a bad duration, a missing limit, a typo'd key)
- * fails at `createFunction` time now rather than when flow control lands.
+ * enforced yet, but config that could never work (a bad duration, a missing limit, a typo'd key,
+ * a CEL key that does not compile) fails at `createFunction` time now rather than when flow
+ * control lands.
  */
+import { compileExpression, ExpressionSyntaxError, matchToIf } from '../../actors/engine/expression.js'
 import type { ConfigChecks, ConfigObject } from './config-error.js'
 import { describeValue } from './config-error.js'
 
@@ -114,11 +116,34 @@ function validateCancelOn(value: unknown, check: ConfigChecks): void {
     check.knownKeys(cancel, field, ['event', 'if', 'match', 'timeout'])
     check.string(cancel.event, `${field}.event`, 'use the name of the event that cancels the run, e.g. "app/order.cancelled"')
     optionalCel(cancel.if, `${field}.if`, check)
-    if (cancel.match !== undefined) check.string(cancel.match, `${field}.match`, 'use a dotted path present on both events, e.g. "data.orderId"')
+    if (cancel.match !== undefined) {
+      const fix = 'use a dotted path present on both events, e.g. "data.orderId"'
+      const match = check.string(cancel.match, `${field}.match`, fix)
+      try {
+        compileExpression(matchToIf(match), `${field}.match`)
+      } catch (error) {
+        if (!(error instanceof ExpressionSyntaxError)) throw error
+        check.fail(`${field}.match`, `is not a dotted path (got ${describeValue(match)})`, fix)
+      }
+    }
     if (cancel.timeout !== undefined) check.duration(cancel.timeout, `${field}.timeout`)
   })
 }
 
 function optionalCel(value: unknown, field: string, check: ConfigChecks): void {
-  if (value !== undefined) check.string(value, field, CEL_FIX)
+  if (value !== undefined) checkExpression(check.string(value, field, CEL_FIX), field, check)
+}
+
+/**
+ * Compiles a CEL expression (cached per source, so the engine's later compile is free) and
+ * reports a parse or type error as a `ConfigError` for `field`.
+ */
+export function checkExpression(source: string, field: string, check: ConfigChecks): string {
+  try {
+    compileExpression(source, field)
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) check.fail(error.field, error.problem, error.fix)
+    throw error
+  }
+  return source
 }

@@ -1,23 +1,26 @@
 /**
- * The queue consumer: starts one run per (event, function whose trigger names the event).
- * Delivery is at-least-once, so the run id is derived from the pair: a redelivered message
- * reaches the same run actor, whose `start` does nothing the second time.
+ * The queue consumer. For each event: record it in its name's event stream (which answers the
+ * waits and cancellations it resolves), start one run per function it triggers, then resolve
+ * those waits and cancel those runs. Delivery is at-least-once and every step is idempotent:
+ * run ids are derived from (event id, function), and the stream returns the same matches for a
+ * redelivered event.
  */
-import { deriveRunId, registeredFunctions, runActorStub, type RunEventPayload } from '../../actors/index.js'
+import { deriveRunId, eventStreamStub, registeredFunctions, runActorStub, type RunEventPayload } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
-import { triggeredBy } from './trigger-match.js'
+import { namedBy, triggeredBy } from './trigger-match.js'
 
-/** The composite ids of functions `event` starts. */
+/** The composite ids of functions with a trigger naming `eventName` (before `if` filtering). */
 export function functionsFor(eventName: string): string[] {
   return registeredFunctions()
-    .filter(([, fn]) => triggeredBy(fn.options.triggers, eventName))
+    .filter(([, fn]) => namedBy(fn.options.triggers, eventName))
     .map(([id]) => id)
 }
 
-/** Starts the runs of one event; resolves once every run actor has persisted its start. */
+/** Starts the runs `event` triggers; resolves once every run actor has persisted its start. */
 export async function startRunsFor(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS'>): Promise<string[]> {
+  const triggered = registeredFunctions().filter(([, fn]) => triggeredBy(fn.options.triggers, event))
   return Promise.all(
-    functionsFor(event.name).map(async (functionId) => {
+    triggered.map(async ([functionId]) => {
       const runId = await deriveRunId(event.id, functionId, event.ts)
       await runActorStub(env.INNGEST_RUNS, runId).start({ runId, functionId, events: [event] })
       return runId
@@ -25,18 +28,30 @@ export async function startRunsFor(event: RunEventPayload, env: Pick<InngestEnv,
   )
 }
 
+/** Routes one event: stream (waits, cancellations), then runs. */
+export async function routeEvent(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_EVENT_STREAMS'>): Promise<void> {
+  const matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, event.name).ingest(event)
+  await Promise.all([
+    startRunsFor(event, env),
+    ...matches.map((match) => {
+      const run = runActorStub(env.INNGEST_RUNS, match.runId)
+      return match.kind === 'wait' ? run.resolveWait(match.stepKey, event) : run.cancel(`Cancelled by event ${event.name} (${event.id})`)
+    }),
+  ])
+}
+
 /**
  * The worker's `queue` handler: `export default { fetch: app.fetch, queue: routeEvents }`.
- * A message whose runs could not be started is retried (and dead-lettered per wrangler.toml).
+ * A message that could not be routed is retried, then dead-lettered (see wrangler.toml).
  */
 export async function routeEvents(batch: MessageBatch<RunEventPayload>, env: InngestEnv): Promise<void> {
   await Promise.all(
     batch.messages.map(async (message) => {
       try {
-        await startRunsFor(message.body, env)
+        await routeEvent(message.body, env)
         message.ack()
       } catch (error) {
-        console.error(`inngest.do: could not start runs for event ${message.body?.id}:`, error)
+        console.error(`inngest.do: could not route event ${message.body?.id}:`, error)
         message.retry()
       }
     }),

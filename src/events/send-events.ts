@@ -1,36 +1,45 @@
 /**
- * Delivery of prepared events. Inside a worker with the `INNGEST_EVENTS` queue bound, events
- * go straight onto the queue; elsewhere (Node, another platform) they are posted to a deployed
- * inngest.do's Event API with `baseUrl` and `eventKey`, as the official SDK does.
+ * Delivery of prepared events. Inside a worker with `INNGEST_EVENTS` bound, events go through
+ * `publishEvents`: stored in the event index, then queued. Elsewhere (Node, another platform)
+ * they are posted to a deployed inngest.do's Event API with `baseUrl` and `eventKey`, as the
+ * official SDK does.
  */
-import type { RunEventPayload } from '../../actors/index.js'
+import { publishEvents, type PublishEnv, type RunEventPayload } from '../../actors/index.js'
 
 interface Transport {
   readonly baseUrl?: string
   readonly eventKey?: string
 }
 
-/** Cloudflare's queue limit for one sendBatch. */
-const QUEUE_BATCH = 100
-
-async function workerQueue(): Promise<Queue<RunEventPayload> | undefined> {
+async function workerEnv(): Promise<Partial<PublishEnv> | undefined> {
   if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') return undefined
   const { env } = await import('cloudflare:workers')
-  return (env as { INNGEST_EVENTS?: Queue<RunEventPayload> }).INNGEST_EVENTS
+  return env as Partial<PublishEnv>
 }
 
-export async function sendEvents(events: readonly RunEventPayload[], transport: Transport): Promise<void> {
-  const queue = transport.baseUrl ? undefined : await workerQueue()
-  if (queue) {
-    for (let i = 0; i < events.length; i += QUEUE_BATCH) {
-      await queue.sendBatch(events.slice(i, i + QUEUE_BATCH).map((body) => ({ body, contentType: 'json' as const })))
+/** Sends prepared events; resolves with their ids in input order once they are accepted. */
+export async function sendEvents(events: readonly RunEventPayload[], transport: Transport): Promise<string[]> {
+  const env = transport.baseUrl ? undefined : await workerEnv()
+  if (env?.INNGEST_EVENTS) {
+    if (!env.INNGEST_EVENT_INDEX) {
+      throw new TypeError('inngest.send: INNGEST_EVENTS is bound but INNGEST_EVENT_INDEX is not. Fix: bind INNGEST_EVENT_INDEX to class EventIndexActor in wrangler.toml (see the README).')
     }
-    return
+    return (await publishEvents(env as PublishEnv, events)).ids
   }
   if (!transport.baseUrl) {
     throw new TypeError('inngest.send: no INNGEST_EVENTS queue binding and no baseUrl. Fix: bind the queue in wrangler.toml, or pass new Inngest({ id, baseUrl, eventKey }).')
   }
   const url = new URL(`e/${encodeURIComponent(transport.eventKey ?? 'NO_EVENT_KEY_SET')}`, transport.baseUrl.endsWith('/') ? transport.baseUrl : `${transport.baseUrl}/`)
+  // The events carry their ids, so a retry of this request is deduplicated by the server.
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) })
-  if (!response.ok) throw new Error(`inngest.send: ${url.origin} answered ${response.status}: ${await response.text()}`)
+  const text = await response.text()
+  const body = (() => {
+    try {
+      return JSON.parse(text) as { ids?: string[]; status?: number }
+    } catch {
+      return undefined
+    }
+  })()
+  if (!response.ok || body?.status !== 200) throw new Error(`inngest.send: ${url.origin} answered ${response.status}: ${text}`)
+  return body.ids ?? events.map((event) => event.id)
 }

@@ -1,7 +1,8 @@
 /**
- * Which functions an event starts: exact names and trailing wildcards (`app/*`, `app/user.*`).
+ * Which functions an event starts: exact names and trailing wildcards (`app/*`, `app/user.*`),
+ * filtered by each trigger's CEL `if` (compiled once per source, at createFunction).
  */
-import type { Trigger } from '../../actors/index.js'
+import { compileExpression, type RunEventPayload, type Trigger } from '../../actors/index.js'
 
 /** Whether `eventName` matches the trigger's event pattern. */
 export function matchesEventName(pattern: string, eventName: string): boolean {
@@ -9,7 +10,17 @@ export function matchesEventName(pattern: string, eventName: string): boolean {
   return pattern === eventName
 }
 
-/** Whether any of a function's triggers starts a run for `eventName`. */
-export function triggeredBy(triggers: readonly Trigger[], eventName: string): boolean {
+/** Whether any of a function's triggers names `eventName` (ignoring `if`). */
+export function namedBy(triggers: readonly Trigger[], eventName: string): boolean {
   return triggers.some((trigger) => 'event' in trigger && matchesEventName(trigger.event, eventName))
+}
+
+/** Whether any of a function's triggers starts a run for `event`, its `if` included. */
+export function triggeredBy(triggers: readonly Trigger[], event: RunEventPayload): boolean {
+  return triggers.some(
+    (trigger) =>
+      'event' in trigger &&
+      matchesEventName(trigger.event, event.name) &&
+      (trigger.if === undefined || compileExpression(trigger.if, 'if').matches({ event })),
+  )
 }

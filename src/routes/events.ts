@@ -1,51 +1,85 @@
 /**
- * The Event API as Inngest's: `POST /e/:eventKey` with one event or an array answers
- * `{ ids, status: 200 }`; the official SDK checks for that `status`. A batch is all or nothing.
+ * The REST API for events, in Inngest's shapes (`{ data, metadata }`, signing-key auth):
+ * `GET /v1/events` (newest first; `name`, `limit`, `cursor`), `GET /v1/events/:id` and
+ * `GET /v1/events/:id/runs`. Events are read from the event index (kept 7 days).
  */
 import { Hono } from 'hono'
 import { decodeTime, isValid } from 'ulid'
-import { deriveRunId, registeredFunctions, runActorStub } from '../../actors/index.js'
-import { isDevMode, type InngestEnv } from '../env.js'
-import { prepareEvents } from '../events/prepare-events.js'
-import { sendEvents } from '../events/send-events.js'
+import { deriveRunId, EVENT_INDEX_SHARDS, eventIndexStub, registeredFunctions, runActorStub, shardOf, type StoredEvent } from '../../actors/index.js'
+import type { InngestEnv } from '../env.js'
+import { functionsFor } from '../events/route-events.js'
 import { requireSigningKey } from './auth.js'
 import { toRunResource } from './runs.js'
 
-function acceptsEventKey(env: InngestEnv, key: string): boolean {
-  if (isDevMode(env)) return true
-  return (env.INNGEST_EVENT_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean).includes(key)
+const DEFAULT_LIMIT = 20
+const MAX_LIMIT = 100
+
+/** Inngest's event resource. Our event id is the internal id too. */
+function toEventResource({ event, receivedAt }: StoredEvent) {
+  return {
+    internal_id: event.id,
+    id: event.id,
+    name: event.name,
+    data: event.data,
+    user: event.user ?? {},
+    ts: event.ts,
+    v: event.v ?? null,
+    received_at: new Date(receivedAt).toISOString(),
+  }
+}
+
+const metadata = () => ({ fetched_at: new Date().toISOString(), cached_until: null })
+
+function storedEvent(env: InngestEnv, id: string): Promise<StoredEvent | null> {
+  return eventIndexStub(env.INNGEST_EVENT_INDEX, shardOf(id)).get(id)
 }
 
 export const eventRoutes = new Hono<{ Bindings: InngestEnv }>()
-  .post('/e/:eventKey', async (c) => {
-    if (!acceptsEventKey(c.env, c.req.param('eventKey'))) return c.json({ error: 'Event key not found', status: 401 }, 401)
-    let body: unknown
-    try {
-      body = await c.req.json()
-    } catch {
-      return c.json({ error: 'body is not valid JSON', field: 'body', fix: 'send a JSON event or array of events', status: 400 }, 400)
+  .use('/v1/events/*', requireSigningKey) // matches /v1/events too
+  .get('/v1/events', async (c) => {
+    const limitText = c.req.query('limit')
+    const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText)
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      return c.json({ error: `limit must be an integer from 1 to ${MAX_LIMIT} (got ${limitText})`, field: 'limit', fix: `omit limit for ${DEFAULT_LIMIT}, or pass 1 … ${MAX_LIMIT}` }, 400)
     }
-    const prepared = prepareEvents(body, Date.now())
-    if (!prepared.ok) return c.json({ ...prepared.problem, ids: [], status: 400 }, 400)
-    await sendEvents(prepared.events, {})
-    return c.json({ ids: prepared.events.map((event) => event.id), status: 200 })
+    const cursorId = c.req.query('cursor')
+    const cursor = cursorId === undefined ? undefined : await storedEvent(c.env, cursorId)
+    if (cursor === null) {
+      return c.json({ error: `cursor ${cursorId} names no stored event`, field: 'cursor', fix: 'pass the id of the last event of the previous page' }, 400)
+    }
+    const name = c.req.query('name')
+    const query = { limit, ...(name ? { name } : {}), ...(cursor ? { before: { receivedAt: cursor.receivedAt, id: cursor.event.id } } : {}) }
+    const pages = await Promise.all(Array.from({ length: EVENT_INDEX_SHARDS }, (_, shard) => eventIndexStub(c.env.INNGEST_EVENT_INDEX, shard).recent(query)))
+    const events = pages
+      .flat()
+      .sort((a, b) => b.receivedAt - a.receivedAt || (a.event.id < b.event.id ? 1 : a.event.id > b.event.id ? -1 : 0))
+      .slice(0, limit)
+    const last = events.length === limit ? events[limit - 1] : undefined
+    return c.json({ data: events.map(toEventResource), metadata: { ...metadata(), next_cursor: last?.event.id ?? null } })
+  })
+  .get('/v1/events/:eventId', async (c) => {
+    const stored = await storedEvent(c.env, c.req.param('eventId'))
+    if (!stored) return c.json({ error: `event ${c.req.param('eventId')} not found`, fix: 'events are kept 7 days; check the id' }, 404)
+    return c.json({ data: toEventResource(stored), metadata: metadata() })
   })
   /**
-   * Runs of an event. Run ids are derived from (event id, function), so they are found without
-   * an index for events whose id is a ULID (every generated id is).
+   * Runs of an event. Run ids derive from (event id, function id), so only the functions the
+   * stored event's name triggers are probed. An event no longer stored (or never indexed) is
+   * probed against every function when its id is a ULID (it carries its time).
    */
-  .get('/v1/events/:eventId/runs', requireSigningKey, async (c) => {
+  .get('/v1/events/:eventId/runs', async (c) => {
     const eventId = c.req.param('eventId')
-    if (!isValid(eventId)) return c.json({ data: [], metadata: { note: 'runs are found by id only for ULID event ids' } })
+    const stored = await storedEvent(c.env, eventId)
+    if (!stored && !isValid(eventId)) return c.json({ error: `event ${eventId} not found`, fix: 'events are kept 7 days; check the id' }, 404)
+    const functionIds = stored ? functionsFor(stored.event.name) : registeredFunctions().map(([id]) => id)
+    const eventTs = stored?.event.ts ?? decodeTime(eventId)
     const runs = await Promise.all(
-      // Any function may have been triggered: matching needs the event's name, which only an
-      // event log knows. Probing a run actor that never started stores nothing.
-      registeredFunctions().map(async ([functionId]) => {
-        const runId = await deriveRunId(eventId, functionId, decodeTime(eventId))
+      functionIds.map(async (functionId) => {
+        // Probing a run actor that never started stores nothing.
+        const runId = await deriveRunId(eventId, functionId, eventTs)
         const run = await runActorStub(c.env.INNGEST_RUNS, runId).inspect()
         return run.status === 'Unknown' ? null : toRunResource(runId, run)
       }),
     )
-    return c.json({ data: runs.filter((run) => run !== null) })
+    return c.json({ data: runs.filter((run) => run !== null), metadata: metadata() })
   })
-

@@ -87,9 +87,26 @@ describe('normalizeFunctionConfig rejects bad config', () => {
     ['a wildcard is the whole name', fnWith({}), '*', 'triggers', '"app/*" or "app/user.*"'],
     ['an if is not a string', fnWith({}), [{ event: 'app/a', if: true }], 'triggers[0].if', 'CEL expression'],
     ['a cron has 4 fields', fnWith({}), { cron: '0 9 * *' }, 'triggers.cron', '"0 9 * * *"'],
-    ['a cron has 7 fields', fnWith({}), [{ cron: '0 0 9 * * * 2030' }], 'triggers[0].cron', '"TZ=Europe/Paris 0 12 * * 5"'],
+    ['a cron has 7 fields', fnWith({}), [{ cron: '0 0 9 * * * 2030' }], 'triggers[0].cron', 'optionally prefixed with a zone: "TZ=Europe/Paris 0 9 * * *"'],
     ['a cron has a bad time zone', fnWith({}), { cron: 'TZ=Europe/* 0 9 * * *' }, 'triggers.cron', 'IANA zone'],
     ['a cron descriptor is unknown', fnWith({}), { cron: '@fortnightly' }, 'triggers.cron', '@daily'],
+    ['a cron field is out of range', fnWith({}), [{ cron: '61 * * * *' }], 'triggers[0].cron', '"0 9 * * *"'],
+    ['a cron time zone is unknown', fnWith({}), { cron: 'TZ=Mars/Olympus 0 9 * * *' }, 'triggers.cron', 'IANA zone'],
+    ['a cron never fires', fnWith({}), { cron: '0 0 30 2 *' }, 'triggers.cron', 'February 30'],
+    ['an if does not parse', fnWith({}), [{ event: 'app/a', if: 'event.data.plan ==' }], 'triggers[0].if', 'write a CEL boolean'],
+    ['an if names an unknown variable', fnWith({}), ['app/a', { event: 'app/b', if: "evnt.data.plan == 'pro'" }], 'triggers[1].if', 'such as "event.data.plan == \'pro\'"'],
+    ['a concurrency key does not parse', fnWith({ concurrency: { limit: 5, key: 'event.data.' } }), EVENT, 'concurrency.key', 'such as "event.data.userId"'],
+    ['a second concurrency key does not parse', fnWith({ concurrency: [{ limit: 5 }, { limit: 1, key: 'event.data.id ==' }] }), EVENT, 'concurrency[1].key', 'CEL expression over event'],
+    ['a throttle key does not parse', fnWith({ throttle: { limit: 1, period: '1m', key: 'event.data.user id' } }), EVENT, 'throttle.key', 'CEL expression over event'],
+    ['a rateLimit key does not parse', fnWith({ rateLimit: { limit: 1, period: '1h', key: "event.data['id'" } }), EVENT, 'rateLimit.key', 'CEL expression over event'],
+    ['a debounce key does not parse', fnWith({ debounce: { period: '5m', key: 'event.data.id +' } }), EVENT, 'debounce.key', 'CEL expression over event'],
+    ['a batchEvents key does not parse', fnWith({ batchEvents: { maxSize: 10, timeout: '5s', key: '(event.data.id' } }), EVENT, 'batchEvents.key', 'CEL expression over event'],
+    ['a batchEvents if does not parse', fnWith({ batchEvents: { maxSize: 10, timeout: '5s', if: "event.data.plan = 'pro'" } }), EVENT, 'batchEvents.if', 'write a CEL boolean'],
+    ['a singleton key does not parse', fnWith({ singleton: { mode: 'skip', key: 'event..data' } }), EVENT, 'singleton.key', 'CEL expression over event'],
+    ['priority.run does not parse', fnWith({ priority: { run: "event.data.plan == 'vip' ? 120" } }), EVENT, 'priority.run', 'CEL expression over event'],
+    ['idempotency does not parse', fnWith({ idempotency: 'event.data.orderId +' }), EVENT, 'idempotency', 'CEL expression over event'],
+    ['a cancelOn if does not parse', fnWith({ cancelOn: [{ event: 'app/x', if: 'async.data.id == event.data.id &&' }] }), EVENT, 'cancelOn[0].if', 'write a CEL boolean'],
+    ['a cancelOn match is not a path', fnWith({ cancelOn: [{ event: 'app/x', match: 'data.id == 1' }] }), EVENT, 'cancelOn[0].match', 'dotted path present on both events'],
     ['timeouts.start is not a duration', fnWith({ timeouts: { start: '5x' } }), EVENT, 'timeouts.start', '"30s"'],
     ['timeouts.finish is negative', fnWith({ timeouts: { finish: -1 } }), EVENT, 'timeouts.finish', '"5m"'],
     ['timeouts has an unknown key', fnWith({ timeouts: { finsh: '1h' } }), EVENT, 'timeouts.finsh', 'rename it to "finish"'],
@@ -121,6 +138,38 @@ describe('normalizeFunctionConfig rejects bad config', () => {
     expect(error.fix).toContain(fix)
     expect(error.message).toContain(`: ${field} `)
     expect(error.message).toContain(`Fix: ${error.fix}.`)
+  })
+})
+
+describe('normalizeFunctionConfig checks CEL expressions and crons', () => {
+  it('words a bad if with the field, the parser problem and the fix', () => {
+    const error = configErrorOf(fnWith({}), [{ event: 'app/a', if: 'event.data.plan ==' }])
+    expect(error.message).toBe(
+      'createFunction "process-order": triggers[0].if "event.data.plan ==" is not a valid CEL expression (Unexpected token: EOF at column 19). ' +
+        'Fix: write a CEL boolean over event (and async for waits and cancellations), such as "event.data.plan == \'pro\'".',
+    )
+  })
+
+  it('words a bad cron with the field, the parser problem and the fix', () => {
+    const error = configErrorOf(fnWith({}), { cron: 'TZ=Europe/Paris 0 25 * * *' })
+    expect(error.field).toBe('triggers.cron')
+    expect(error.problem).toBe('is not a valid cron expression (Invalid value for hour: 25; got "TZ=Europe/Paris 0 25 * * *")')
+  })
+
+  it('accepts valid expressions in every CEL field', () => {
+    const config = fnWith({
+      concurrency: [{ limit: 5, key: 'event.data.userId' }, { limit: 50, key: '"tenant-" + event.data.tenantId', scope: 'env' }],
+      throttle: { limit: 10, period: '1m', key: 'event.data.userId' },
+      rateLimit: { limit: 1, period: '1h', key: 'event.data.userId' },
+      debounce: { period: '5m', key: 'event.data.userId' },
+      batchEvents: { maxSize: 10, timeout: '5s', key: 'event.data.userId', if: 'event.data.amount > 100' },
+      singleton: { mode: 'skip', key: 'event.data.userId' },
+      priority: { run: "event.data.plan == 'enterprise' ? 120 : 0" },
+      idempotency: 'event.data.orderId',
+      cancelOn: [{ event: 'app/order.cancelled', match: 'data.orderId' }, { event: 'app/user.deleted', if: 'async.data.userId == event.data.userId' }],
+    })
+    const triggers = [{ event: 'app/a', if: "event.data.plan == 'pro' && size(event.data.items) > 0" }, { cron: 'TZ=Europe/Paris 0 9 * * *' }]
+    expect(normalizeFunctionConfig(config, triggers).triggers).toEqual(triggers)
   })
 })
 

@@ -1,0 +1,90 @@
+/**
+ * The one way events enter the system (`POST /e/:key`, `inngest.send` in a worker,
+ * `step.sendEvent`): claim them in the event index, then queue the new ones for routing.
+ * Claiming first means an event is stored before the caller hears "accepted"; queueing only
+ * the claimed ones is the 24-hour dedupe. See README.md beside this file for the crash window.
+ */
+import type { RunEventPayload } from '../engine/executor.js'
+import { eventIndexStub, shardOf, type EventIndexActor } from '../event-index-actor.js'
+import { MAX_EVENT_BYTES } from './prepare-events.js'
+
+/** The bindings publishing needs. */
+export interface PublishEnv {
+  readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
+  readonly INNGEST_EVENTS: Queue<RunEventPayload>
+}
+
+/** What a publish did: every id in input order, and the events that were new (and queued). */
+export interface PublishResult {
+  readonly ids: string[]
+  readonly accepted: RunEventPayload[]
+}
+
+/** Cloudflare Queues' sendBatch limits: 100 messages, 256 KB. */
+const BATCH_MESSAGES = 100
+const BATCH_BYTES = 256_000
+
+const utf8 = new TextEncoder()
+
+function byteSize(event: RunEventPayload): number {
+  const size = utf8.encode(JSON.stringify(event)).byteLength
+  if (size > MAX_EVENT_BYTES) throw new RangeError(`publishEvents: event ${event.id} is ${size} bytes; one event can be at most ${MAX_EVENT_BYTES}`)
+  return size
+}
+
+/** Splits events into sendBatch-sized chunks, by count and by bytes. */
+function queueBatches(events: readonly RunEventPayload[], sizes: ReadonlyMap<RunEventPayload, number>): RunEventPayload[][] {
+  const batches: RunEventPayload[][] = []
+  let current: RunEventPayload[] = []
+  let bytes = 0
+  for (const event of events) {
+    const size = sizes.get(event) ?? 0
+    if (current.length === BATCH_MESSAGES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+      batches.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(event)
+    bytes += size
+  }
+  if (current.length > 0) batches.push(current)
+  return batches
+}
+
+/**
+ * Claims `events` (already prepared: ids and ts set) in their index shards, in parallel, then
+ * queues the new ones and marks them routed. Resolves once every new event is stored and queued;
+ * rejects if either fails, and a retry of the same ids then queues what was not queued.
+ * @example
+ * ```ts
+ * const { ids } = await publishEvents(env, prepareEvents(body, Date.now()).events)
+ * ```
+ */
+export async function publishEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<PublishResult> {
+  const ids = events.map((event) => event.id)
+  // Sizes first: an event the queue would refuse must not be claimed.
+  const sizes = new Map(events.map((event) => [event, byteSize(event)]))
+  const byShard = new Map<number, RunEventPayload[]>()
+  for (const event of events) {
+    const shard = shardOf(event.id)
+    const batch = byShard.get(shard)
+    if (batch) batch.push(event)
+    else byShard.set(shard, [event])
+  }
+  const claims = await Promise.all([...byShard].map(async ([shard, batch]) => ({ shard, ids: await eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch) })))
+  const fresh = new Set(claims.flatMap((claim) => claim.ids))
+  // The first event of each fresh id, in input order (a batch may repeat an id).
+  const accepted = events.filter((event) => fresh.delete(event.id))
+  for (const batch of queueBatches(accepted, sizes)) {
+    await env.INNGEST_EVENTS.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })))
+  }
+  // The events are stored and queued: the caller's guarantees hold. Failing to mark them only
+  // means a resend within 24 h is queued again, which starts no new run (run ids derive from
+  // the event id), so it is logged, not thrown.
+  await Promise.all(
+    claims
+      .filter((claim) => claim.ids.length > 0)
+      .map((claim) => eventIndexStub(env.INNGEST_EVENT_INDEX, claim.shard).markRouted(claim.ids)),
+  ).catch((error: unknown) => console.error('inngest.do: could not mark events routed:', error))
+  return { ids, accepted }
+}

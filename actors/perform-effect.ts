@@ -1,0 +1,39 @@
+/**
+ * Performing one recorded effect through the host's ports. Every effect is idempotent, so one
+ * performed twice (a crash between performing and deleting it) changes nothing.
+ */
+import type { RunEventPayload } from './engine/executor.js'
+import type { RunEffect, RunPorts } from './run-effects.js'
+import { toStartRequest } from './start-run-request.js'
+
+/** What an effect may do back to its own run: resolve a wait found by lookback, or cancel. */
+export interface SelfActions {
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
+  cancel(reason: string): Promise<unknown>
+}
+
+function missing(port: string, effect: RunEffect): void {
+  console.warn(`inngest.do: this run host has no ports.${port}; skipped a "${effect.kind}" effect.`)
+}
+
+export async function performEffect(effect: RunEffect, runId: string, ports: RunPorts, self: SelfActions): Promise<void> {
+  switch (effect.kind) {
+    case 'start-run':
+      return ports.startRun ? void (await ports.startRun(await toStartRequest(effect))) : missing('startRun', effect)
+    case 'register': {
+      if (!ports.register) return missing('register', effect)
+      const early = await ports.register(effect.registration)
+      if (!early) return
+      const { kind, stepKey } = effect.registration
+      if (kind === 'wait') await self.resolveWait(stepKey, early)
+      else await self.cancel(`Cancelled by event ${early.name} (${early.id})`)
+      return
+    }
+    case 'forget':
+      return ports.forget ? ports.forget(runId, effect.events) : missing('forget', effect)
+    case 'publish':
+      return ports.publishEvents ? void (await ports.publishEvents(effect.events)) : missing('publishEvents', effect)
+    case 'notify-parent':
+      return ports.notifyParent ? ports.notifyParent(effect.parent, effect.result) : missing('notifyParent', effect)
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Effects a run has on the world beyond its own storage, as data. The host records an effect
+ * in the same transaction as the transition that causes it, then performs it; each is
+ * idempotent (derived ids, idempotent RPCs), so performing one twice after a crash is harmless.
+ */
+import type { SerializedError } from '../machines/index.js'
+import type { RunEventPayload } from './engine/executor.js'
+import type { WaitRegistration } from './storage/stream-store.js'
+import type { StartRunRequest } from './start-run-request.js'
+
+/** Where a child run reports its result: the invoking run and its `step.invoke` key. */
+export interface ParentLink {
+  readonly runId: string
+  readonly stepKey: string
+}
+
+/** What `step.invoke` resolves with. */
+export type InvokeResult = { readonly data: unknown } | { readonly error: SerializedError }
+
+export type RunEffect =
+  /** Start another run (an onFailure handler, an invoked child); its id is derived from `event`. */
+  | { readonly kind: 'start-run'; readonly functionId: string; readonly event: RunEventPayload; readonly parent?: ParentLink }
+  /** Register a wait or cancellation with the event stream of its name. */
+  | { readonly kind: 'register'; readonly registration: WaitRegistration }
+  /** Drop this run's registrations from these event streams. */
+  | { readonly kind: 'forget'; readonly events: readonly string[] }
+  /** Publish events (system events such as `inngest/function.finished`), ids derived. */
+  | { readonly kind: 'publish'; readonly events: readonly RunEventPayload[] }
+  /** Tell the invoking run how this child ended. */
+  | { readonly kind: 'notify-parent'; readonly parent: ParentLink; readonly result: InvokeResult }
+
+/**
+ * The world as the run host needs it. The run actor implements these with its bindings; an
+ * embedding host may leave out what it does not use (a run needing a missing port fails with a
+ * clear error when it performs that effect).
+ */
+export interface RunPorts {
+  startRun?(request: StartRunRequest): Promise<unknown>
+  /** Registers with the event stream; returns an event that already matched (lookback), if any. */
+  register?(registration: WaitRegistration): Promise<RunEventPayload | null>
+  forget?(runId: string, events: readonly string[]): Promise<void>
+  publishEvents?(events: readonly RunEventPayload[]): Promise<unknown>
+  notifyParent?(parent: ParentLink, result: InvokeResult): Promise<void>
+}

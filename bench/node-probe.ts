@@ -1,0 +1,38 @@
+/**
+ * The tests' side of bench/global-setup.ts: calls to the Node-side probe server, whose address
+ * vitest provides. Memory of the workerd process can only be read from outside it.
+ */
+import { inject } from 'vitest'
+import type { MemoryReport } from './global-setup.js'
+
+export type { MemoryReport }
+
+function probeUrl(path: string): string {
+  return `${inject('benchProbeUrl')}${path}`
+}
+
+async function call<T>(method: 'GET' | 'POST', path: string): Promise<T> {
+  const response = await fetch(probeUrl(path), { method })
+  if (!response.ok) throw new Error(`bench probe ${method} ${path}: ${response.status} ${await response.text()}`)
+  return (await response.json()) as T
+}
+
+/** Starts sampling workerd's resident memory (and resets its peak, where permitted). */
+export async function startMemorySampling(): Promise<void> {
+  await call('POST', '/memory/start')
+}
+
+/** Stops sampling; the peak and the end figures since the last start. */
+export function stopMemorySampling(): Promise<MemoryReport> {
+  return call<MemoryReport>('POST', '/memory/stop')
+}
+
+/** The URL a Durable Object posts to in the output-gate probe. */
+export function gateUrl(): string {
+  return inject('benchProbeUrl')
+}
+
+/** Whether a POST for `label` reached the Node side. */
+export async function gateReached(label: string): Promise<boolean> {
+  return (await call<{ seen: boolean }>('GET', `/gate/${label}`)).seen
+}

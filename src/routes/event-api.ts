@@ -1,0 +1,71 @@
+/**
+ * The Event API as Inngest's: `POST /e/:eventKey` with one event or an array answers
+ * `{ ids, status: 200 }` (the official SDK checks that `status`). A request is all or nothing:
+ * any invalid event rejects it and nothing is stored. Events are stored and queued before the
+ * reply (`publishEvents`); an id seen in the last 24 hours is not stored again, and its id is
+ * still returned.
+ */
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { parseEventIdSeed, prepareEvents, publishEvents } from '../../actors/index.js'
+import { isDevMode, type InngestEnv } from '../env.js'
+
+type Env = { Bindings: InngestEnv }
+
+/** Inngest's default request limit; `INNGEST_MAX_EVENT_BODY_BYTES` changes it. */
+export const DEFAULT_MAX_EVENT_BODY_BYTES = 512 * 1024
+/** Inngest's limit on events in one request. */
+export const MAX_EVENTS_PER_REQUEST = 5_000
+
+function maxBodyBytes(env: InngestEnv): number {
+  const configured = Number(env.INNGEST_MAX_EVENT_BODY_BYTES)
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_EVENT_BODY_BYTES
+}
+
+function acceptsEventKey(env: InngestEnv, key: string): boolean {
+  if (isDevMode(env)) return true
+  return (env.INNGEST_EVENT_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean).includes(key)
+}
+
+/** An Event API error: Inngest's `{ ids, status, error }` plus the field and the fix. */
+function reject(c: Context<Env>, status: 400 | 401 | 405 | 413, error: string, detail: { field?: string; index?: number; fix: string }) {
+  return c.json({ error, ...detail, ids: [], status }, status)
+}
+
+export const eventApiRoutes = new Hono<Env>()
+  .post(
+    '/e/:eventKey',
+    async (c, next) => {
+      if (acceptsEventKey(c.env, c.req.param('eventKey'))) return next()
+      return reject(c, 401, 'Event key not found', { fix: 'use a key listed in INNGEST_EVENT_KEY, or run in dev mode (INNGEST_DEV=1)' })
+    },
+    (c, next) => {
+      const maxSize = maxBodyBytes(c.env)
+      return bodyLimit({
+        maxSize,
+        onError: (c) => reject(c, 413, `the request body is larger than ${maxSize} bytes`, { field: 'body', fix: 'send fewer or smaller events per request (INNGEST_MAX_EVENT_BODY_BYTES sets the limit)' }),
+      })(c, next)
+    },
+    async (c) => {
+      let body: unknown
+      try {
+        body = JSON.parse(await c.req.text())
+      } catch {
+        return reject(c, 400, 'body is not valid JSON', { field: 'body', fix: 'send a JSON event or array of events' })
+      }
+      if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {
+        return reject(c, 413, `too many events: ${body.length} in one request, at most ${MAX_EVENTS_PER_REQUEST}`, { field: 'body', fix: 'split the events over several requests' })
+      }
+      const prepared = prepareEvents(body, Date.now(), parseEventIdSeed(c.req.header('x-inngest-event-id-seed')))
+      if (!prepared.ok) {
+        const { index, field, error, fix } = prepared.problem
+        return reject(c, 400, `event[${index}]${field ? `.${field}` : ''}: ${error}`, { index, field, fix })
+      }
+      const { ids } = await publishEvents(c.env, prepared.events)
+      return c.json({ ids, status: 200 })
+    },
+  )
+  .all('/e/:eventKey', (c) => {
+    c.header('allow', 'POST')
+    return reject(c, 405, `${c.req.method} is not allowed on /e/:eventKey`, { fix: 'POST one event or an array of events' })
+  })
