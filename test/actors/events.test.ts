@@ -46,6 +46,16 @@ describe('waitForEvent', () => {
     expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toBe(150.5)
   })
 
+  it.each([
+    ['timeout', /step "approval" timeout .*"5x"/],
+    ['if', /step "approval" if: "async\.data\.plan ==" is not a valid CEL expression/],
+  ])('fails the run at the call when the %s is bad, naming the step', async (kind, message) => {
+    const runId = await trigger('waits/bad', { kind }, 'shop-bad-waits')
+    const run = await waitForRun(runId, (r) => r.status === 'Failed')
+    expect(run.snapshot!.context.error!.message).toMatch(message)
+    expect(run.snapshot!.context.attempt).toBe(0)
+  })
+
   it('times out to null', async () => {
     const account = uniqueLabel('acct')
     const runId = await trigger('payment/expected', { account }, 'shop-await-big-payment')
