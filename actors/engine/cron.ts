@@ -7,6 +7,7 @@
  */
 import { Cron } from 'croner'
 import { DurationError, durationToMs } from './duration.js'
+import { InputError } from './input-error.js'
 
 /** A parsed cron trigger: when it fires next. */
 export interface CronSchedule {
@@ -26,17 +27,9 @@ export interface CronSchedule {
  * A cron expression that cannot be scheduled. A `TypeError` (bad input, found at
  * `createFunction`); `field`, `problem` and `fix` let callers re-word it.
  */
-export class CronSyntaxError extends TypeError {
-  override readonly name = 'TypeError'
-  readonly field: string
-  readonly problem: string
-  readonly fix: string
-
+export class CronSyntaxError extends InputError {
   constructor(field: string, problem: string, fix: string) {
-    super(`${field}: ${problem}. Fix: ${fix}.`)
-    this.field = field
-    this.problem = problem
-    this.fix = fix
+    super(field, problem, fix)
   }
 }
 

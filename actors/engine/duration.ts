@@ -3,6 +3,7 @@
  * into milliseconds. Pure: shared by config validation and by `step.sleep` / `step.sleepUntil`.
  */
 import ms from 'ms'
+import { InputError } from './input-error.js'
 
 /** The longest sleep, wait or configured delay we accept: 365 days. */
 export const MAX_SLEEP_MS = 365 * 24 * 60 * 60 * 1000
@@ -12,17 +13,9 @@ export const MAX_SLEEP_MS = 365 * 24 * 60 * 60 * 1000
  * argument; `field`, `problem` and `fix` let callers re-word it (e.g. `createFunction` prefixes
  * the function id).
  */
-export class DurationError extends TypeError {
-  override readonly name = 'TypeError'
-  readonly field: string
-  readonly problem: string
-  readonly fix: string
-
+export class DurationError extends InputError {
   constructor(field: string, problem: string, fix: string) {
-    super(`${field} ${problem}. Fix: ${fix}.`)
-    this.field = field
-    this.problem = problem
-    this.fix = fix
+    super(field, problem, fix, `${field} ${problem}. Fix: ${fix}.`)
   }
 }
 

@@ -5,6 +5,7 @@
  * `eval`, so it runs in workerd); this file adapts JSON values to CEL and CEL results back.
  */
 import { Environment } from '@marcbachmann/cel-js'
+import { InputError } from './input-error.js'
 
 /** The variables an expression sees: `event` (the triggering event), `async` (an incoming one). */
 export interface ExpressionVars {
@@ -35,17 +36,9 @@ export interface CompiledExpression {
  * A CEL expression that does not parse or type-check. A `TypeError` (it is bad input, found at
  * `createFunction` or `step.waitForEvent`); `field`, `problem` and `fix` let callers re-word it.
  */
-export class ExpressionSyntaxError extends TypeError {
-  override readonly name = 'TypeError'
-  readonly field: string
-  readonly problem: string
-  readonly fix: string
-
+export class ExpressionSyntaxError extends InputError {
   constructor(field: string, problem: string, fix: string) {
-    super(`${field}: ${problem}. Fix: ${fix}.`)
-    this.field = field
-    this.problem = problem
-    this.fix = fix
+    super(field, problem, fix)
   }
 }
 

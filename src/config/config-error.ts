@@ -2,7 +2,8 @@
  * Bad function config: the error `createFunction` throws, and the small checks that throw it.
  * Every message names the field, what is wrong and the fix.
  */
-import { assertMaxSleep, DurationError, durationToMs } from '../../actors/engine/duration.js'
+import { assertMaxSleep, durationToMs } from '../../actors/engine/duration.js'
+import { InputError } from '../../actors/engine/input-error.js'
 
 /**
  * Thrown by `createFunction` for config that cannot work.
@@ -16,24 +17,16 @@ import { assertMaxSleep, DurationError, durationToMs } from '../../actors/engine
  * catch (err) { if (err instanceof TypeError) console.log(err.field, err.fix) }
  * ```
  */
-export class ConfigError extends TypeError {
-  override readonly name = 'TypeError'
-  /** The function's id, when it was valid enough to name. */
-  readonly functionId: string | undefined
-  /** Dotted path of the bad field, e.g. `retries.maxDelay` or `triggers[1].event`. */
-  readonly field: string
-  /** What is wrong, e.g. `must be an integer from 0 to 20 (got 25)`. */
-  readonly problem: string
-  /** How to fix it, e.g. `use a number of retries between 0 and 20`. */
-  readonly fix: string
-
-  constructor(functionId: string | undefined, field: string, problem: string, fix: string) {
+export class ConfigError extends InputError {
+  constructor(
+    /** The function's id, when it was valid enough to name. */
+    readonly functionId: string | undefined,
+    field: string,
+    problem: string,
+    fix: string,
+  ) {
     const where = functionId === undefined ? 'createFunction' : `createFunction ${JSON.stringify(functionId)}`
-    super(`${where}: ${field} ${problem}. Fix: ${fix}.`)
-    this.functionId = functionId
-    this.field = field
-    this.problem = problem
-    this.fix = fix
+    super(field, problem, fix, `${where}: ${field} ${problem}. Fix: ${fix}.`)
   }
 }
 
@@ -116,7 +109,7 @@ export function configChecks(functionId: string | undefined): ConfigChecks {
       try {
         return assertMaxSleep(durationToMs(value, field), field)
       } catch (error) {
-        if (error instanceof DurationError) fail(error.field, error.problem, error.fix)
+        if (error instanceof InputError) fail(error.field, error.problem, error.fix)
         throw error
       }
     },

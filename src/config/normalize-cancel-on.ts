@@ -1,11 +1,11 @@
 /**
  * `cancelOn` as the engine runs it: Inngest's `match: "data.x"` becomes the expression
  * `event.data.x == async.data.x`, and `timeout` milliseconds. Shapes and durations were already
- * validated (validate-flow-control.ts); expressions are compiled here, once.
+ * validated, expressions compiled included (validate-flow-control.ts).
  */
 import type { CancelOn } from '../../actors/engine/function-definition.js'
 import { durationToMs } from '../../actors/engine/duration.js'
-import { compileExpression, matchToIf } from '../../actors/engine/expression.js'
+import { matchToIf } from '../../actors/engine/expression.js'
 
 interface RawCancelOn {
   event: string
@@ -18,7 +18,6 @@ export function normalizeCancelOn(raw: unknown): CancelOn[] {
   if (!Array.isArray(raw)) return []
   return (raw as RawCancelOn[]).map((entry, index) => {
     const source = entry.if ?? (entry.match === undefined ? undefined : matchToIf(entry.match))
-    if (source !== undefined) compileExpression(source, `cancelOn[${index}].${entry.if === undefined ? 'match' : 'if'}`)
     return {
       event: entry.event,
       ...(source === undefined ? {} : { if: source }),

@@ -3,7 +3,8 @@
  * engine runs on. Anything that could never work fails here, with a `ConfigError` naming the
  * field and the fix, instead of at the first event.
  */
-import { CronSyntaxError, parseCron } from '../../actors/engine/cron.js'
+import { parseCron } from '../../actors/engine/cron.js'
+import { InputError } from '../../actors/engine/input-error.js'
 import { DEFAULT_LIMITS } from '../../actors/engine/function-definition.js'
 import type { FunctionOptions, RunLimits, Trigger } from '../../actors/engine/function-definition.js'
 import type { RetryPolicy } from '../../machines/index.js'
@@ -186,7 +187,7 @@ function checkCron(value: unknown, field: string, check: ConfigChecks): string {
   try {
     parseCron(cron, field)
   } catch (error) {
-    if (error instanceof CronSyntaxError) check.fail(error.field, error.problem, error.fix)
+    if (error instanceof InputError) check.fail(error.field, error.problem, error.fix)
     throw error
   }
   return cron

@@ -5,7 +5,8 @@
  * a CEL key that does not compile) fails at `createFunction` time now rather than when flow
  * control lands.
  */
-import { compileExpression, ExpressionSyntaxError, matchToIf } from '../../actors/engine/expression.js'
+import { compileExpression, matchToIf } from '../../actors/engine/expression.js'
+import { InputError } from '../../actors/engine/input-error.js'
 import type { ConfigChecks, ConfigObject } from './config-error.js'
 import { describeValue } from './config-error.js'
 
@@ -122,7 +123,7 @@ function validateCancelOn(value: unknown, check: ConfigChecks): void {
       try {
         compileExpression(matchToIf(match), `${field}.match`)
       } catch (error) {
-        if (!(error instanceof ExpressionSyntaxError)) throw error
+        if (!(error instanceof InputError)) throw error
         check.fail(`${field}.match`, `is not a dotted path (got ${describeValue(match)})`, fix)
       }
     }
@@ -142,7 +143,7 @@ export function checkExpression(source: string, field: string, check: ConfigChec
   try {
     compileExpression(source, field)
   } catch (error) {
-    if (error instanceof ExpressionSyntaxError) check.fail(error.field, error.problem, error.fix)
+    if (error instanceof InputError) check.fail(error.field, error.problem, error.fix)
     throw error
   }
   return source
