@@ -8,7 +8,7 @@ import type { RunStore } from './storage/run-store.js'
 import type { StepKind, StepStatus } from './storage/step-row.js'
 
 /** Inngest's run statuses (REST `status`). */
-export type InngestRunStatus = 'Scheduled' | 'Running' | 'Completed' | 'Failed' | 'Cancelled' | 'Unknown'
+export type InngestRunStatus = 'Scheduled' | 'Running' | 'Completed' | 'Failed' | 'Cancelled' | 'Skipped' | 'Unknown'
 
 export interface StepTimelineEntry {
   readonly key: string
@@ -39,7 +39,7 @@ export function inngestStatus(snapshot: PersistedRunSnapshot | null): InngestRun
   if (!snapshot) return 'Unknown'
   if (snapshot.value === 'queued') return 'Scheduled'
   if (snapshot.value !== 'done') return 'Running'
-  const outcomes = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled' } as const
+  const outcomes = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped' } as const
   return snapshot.context.outcome ? outcomes[snapshot.context.outcome] : 'Unknown'
 }
 

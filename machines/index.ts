@@ -32,3 +32,17 @@ export type {
   RunStateValue,
   SerializedError,
 } from './run-types.js'
+// Flow control: pure per-key state + decisions for the actors that host them (machines/flow/README.md).
+export { createConcurrency, expireSlots, holdsSlot, nextSlotExpiry, releaseSlot, renewSlot, requestSlot } from './flow/concurrency.js'
+export type { ConcurrencyConfig, ConcurrencyDecision, ConcurrencyLease, ConcurrencyRequest, ConcurrencyState, ConcurrencyWaiter } from './flow/concurrency.js'
+export { createThrottle, drainThrottle, enqueueThrottled } from './flow/throttle.js'
+export type { ThrottleConfig, ThrottleDecision, ThrottleState } from './flow/throttle.js'
+export { IDEMPOTENCY_PERIOD_MS, admitRateLimited, createIdempotency, createRateLimit, rateLimitNextAllowedAt } from './flow/rate-limit.js'
+export type { RateLimitConfig, RateLimitDecision, RateLimitState } from './flow/rate-limit.js'
+export { emptyDebounce, fireDebounce, pushDebounce } from './flow/debounce.js'
+export type { DebounceDecision, DebounceOptions, DebouncePending, DebounceState } from './flow/debounce.js'
+export { addToBatch, emptyBatch, flushDueBatch } from './flow/batch.js'
+export type { BatchDecision, BatchOptions, BatchState, OpenBatch } from './flow/batch.js'
+export { arriveSingleton, emptySingleton, finishSingleton } from './flow/singleton.js'
+export type { SingletonMode, SingletonState, SingletonVerdict } from './flow/singleton.js'
+export { DEFAULT_MAX_PRIORITY_SECONDS, clampPriority, priorityOrderAt } from './flow/priority.js'

@@ -127,6 +127,7 @@ export const runMachine = setup({
     }),
     complete: assign(({ event }) => finish('completed', null, event.at)),
     fail: assign(({ event }) => finish('failed', plainError((event as EventOf<'RUN.FAILED'>).error), event.at)),
+    skip: assign(({ event }) => finish('skipped', { name: 'RunSkipped', message: (event as EventOf<'RUN.SKIPPED'>).reason }, event.at)),
     cancel: assign(({ event }) => {
       const reason = (event as EventOf<'RUN.CANCELLED'>).reason
       return finish('cancelled', reason ? { name: 'RunCancelled', message: reason } : null, event.at)
@@ -151,9 +152,10 @@ export const runMachine = setup({
   initial: 'queued',
   states: {
     queued: {
-      description: 'Accepted and persisted; the handler has not started yet.',
+      description: 'Accepted and persisted; waiting for flow control (throttle, concurrency) to let the handler start.',
       on: {
         'RUN.START': { target: 'running', actions: 'start' },
+        'RUN.SKIPPED': { target: 'done', actions: 'skip' },
         'RUN.CANCELLED': { target: 'done', actions: 'cancel' },
       },
     },
@@ -196,7 +198,7 @@ export const runMachine = setup({
     },
     done: {
       type: 'final',
-      description: 'Finished; context.outcome says completed, failed or cancelled.',
+      description: 'Finished; context.outcome says completed, failed, cancelled or skipped.',
     },
   },
 })

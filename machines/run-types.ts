@@ -22,7 +22,8 @@ export interface SerializedError {
   readonly stack?: string
 }
 
-export type RunOutcome = 'completed' | 'failed' | 'cancelled'
+/** How a run ended; `skipped`: flow control (rateLimit, idempotency, singleton) never let it start. */
+export type RunOutcome = 'completed' | 'failed' | 'cancelled' | 'skipped'
 
 /** Key of the function-level retry timer (an error thrown outside any step). */
 export const RUN_RETRY_KEY = '$run'
@@ -99,6 +100,8 @@ export type RunEvent =
       readonly retryAt?: number
     } & At)
   | ({ readonly type: 'RUN.CANCELLED'; readonly reason?: string } & At)
+  /** Flow control decided the queued run never starts; `reason` names the option. */
+  | ({ readonly type: 'RUN.SKIPPED'; readonly reason: string } & At)
 
 export type RunEventType = RunEvent['type']
 

@@ -249,4 +249,11 @@ describe('run machine', () => {
     expect(canRecordStep(s.context)).toBe(false)
     expect(canRecordStep(running({ maxSteps: 2 }).context)).toBe(true)
   })
+
+  it('skips a queued run that flow control never lets start, naming the option', () => {
+    const skipped = advanceRun(queued(), { type: 'RUN.SKIPPED', reason: 'rateLimit', at: T0 + 5 })
+    expect(skipped.value).toBe('done')
+    expect(skipped.context).toMatchObject({ outcome: 'skipped', error: { name: 'RunSkipped', message: 'rateLimit' }, endedAt: T0 + 5, startedAt: null })
+    expect(advanceRun(running(), { type: 'RUN.SKIPPED', reason: 'late', at: T0 + 5 }).value).toBe('running')
+  })
 })
