@@ -5,10 +5,11 @@
 import { registerFunction, type EngineContext, type EngineHandler, type RunEventPayload } from '../actors/index.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
 import { normalizeCancelOn } from './config/normalize-cancel-on.js'
-import { ConfigError } from './config/config-error.js'
+import { ConfigError, isConfigObject } from './config/config-error.js'
 import { prepareEvents } from './events/prepare-events.js'
 import { sendEvents } from './events/send-events.js'
 import type { EventSchemas } from './event-schemas.js'
+import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'
 import { InngestFunction } from './inngest-function.js'
 import type { EventForTriggers, EventMap, FunctionConfig, Handler, SendableEvent, TriggerInput } from './types.js'
 
@@ -52,6 +53,8 @@ export type GetEvents<Client> = Client extends Inngest<infer Options>
 export class Inngest<const Options extends ClientOptions = ClientOptions> {
   readonly id: string
   private readonly functionIds = new Set<string>()
+  /** The `eventType` schemas of this client's triggers: `send` validates events by name. */
+  private readonly eventSchemas: SchemasByName = new Map()
 
   constructor(readonly options: Options) {
     if (typeof options?.id !== 'string' || options.id.length === 0) {
@@ -74,7 +77,8 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   createFunction(config: unknown, triggerOrHandler: unknown, maybeHandler?: unknown): InngestFunction {
     const v4 = typeof triggerOrHandler === 'function'
     const handler = v4 ? triggerOrHandler : maybeHandler
-    const normalized = normalizeFunctionConfig(config, v4 ? undefined : triggerOrHandler)
+    const triggers = v4 ? (isConfigObject(config) ? config.triggers : undefined) : triggerOrHandler
+    const normalized = normalizeFunctionConfig(v4 ? withPlainTriggers(config) : config, v4 ? undefined : plainTriggers(triggers))
     const options = { ...normalized, cancelOn: normalizeCancelOn((config as FunctionConfig).cancelOn) }
     if (typeof handler !== 'function') {
       throw new ConfigError(options.id, 'handler', 'is missing', 'pass an async handler: createFunction(config, trigger, async ({ event, step }) => { … })')
@@ -84,7 +88,9 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     }
     this.functionIds.add(options.id)
     const fn = new InngestFunction(this.id, options)
-    registerFunction(fn.compositeId, { options, handler: handler as EngineHandler })
+    const schemas = triggerSchemas(triggers)
+    addSchemas(this.eventSchemas, schemas)
+    registerFunction(fn.compositeId, { options, handler: withEventValidation(handler as EngineHandler, schemas) })
     const onFailure = (config as FunctionConfig).onFailure
     if (onFailure) registerFunction(`${fn.compositeId}-failure`, failureFunction(options, onFailure))
     return fn
@@ -93,7 +99,8 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   /**
    * Sends one event or many. Events are validated all-or-nothing, given ULID ids and
    * timestamps, and queued for routing; resolves with their ids in input order. Events the
-   * schemas name need their typed `data`; other names take any object.
+   * schemas name need their typed `data`; other names take any object. Data with an
+   * `eventType` schema (its own, or one of this client's triggers) is validated first.
    */
   async send<const Name extends string>(
     payload: SendableEvent<EventsOf<Options>, Name> | readonly SendableEvent<EventsOf<Options>, Name>[],
@@ -103,8 +110,14 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
       const { index, field, error, fix } = prepared.problem
       throw new TypeError(`inngest.send: event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
     }
+    await validateSentEvents(payload, prepared.events, this.eventSchemas)
     return { ids: await sendEvents(prepared.events, this.options) }
   }
+}
+
+/** The config with `eventType` triggers as plain `{ event }` triggers, which the normaliser knows. */
+function withPlainTriggers(config: unknown): unknown {
+  return isConfigObject(config) && config.triggers !== undefined ? { ...config, triggers: plainTriggers(config.triggers) } : config
 }
 
 /** The onFailure handler as its own function, started with `inngest/function.failed`. */

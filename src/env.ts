@@ -1,7 +1,7 @@
 /**
  * The bindings and variables a worker serving inngest.do has (see the README's wrangler.toml).
  */
-import type { EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
+import type { CronActor, EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
 import type { RunEventPayload } from '../actors/index.js'
 
 export interface InngestEnv {
@@ -11,6 +11,8 @@ export interface InngestEnv {
   readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
   /** Every received event by id, in 16 shards: durable intake, 24 h dedupe, `GET /v1/events`. */
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
+  /** One Durable Object per (function, cron expression): the schedule, driven by its alarm. */
+  readonly INNGEST_CRONS: DurableObjectNamespace<CronActor>
   /** Carries sent events to the routing consumer. */
   readonly INNGEST_EVENTS: Queue<RunEventPayload>
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */

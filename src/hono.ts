@@ -16,6 +16,7 @@
 import { Hono, type Context } from 'hono'
 import type { Inngest } from './client.js'
 import type { InngestEnv } from './env.js'
+import { armSchedulesQuietly } from './events/arm-schedules.js'
 import type { InngestFunction } from './inngest-function.js'
 import { eventApiRoutes } from './routes/event-api.js'
 import { eventRoutes } from './routes/events.js'
@@ -43,6 +44,16 @@ export function inngestRoutes(): Hono<{ Bindings: InngestEnv }> {
   app.onError((error, c) => {
     console.error('inngest.do:', error)
     return c.json({ error: error.message, name: error.name }, 500)
+  })
+  // Any request arms the cron schedules, once per isolate, after the response if it can.
+  app.use(async (c, next) => {
+    const arming = armSchedulesQuietly(c.env)
+    try {
+      c.executionCtx.waitUntil(arming)
+    } catch {
+      await arming // no ExecutionContext (app.request in a test): arm before answering
+    }
+    await next()
   })
   return app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes)
 }

@@ -4,7 +4,9 @@
  * its callback's result.
  */
 import type { Jsonify } from '../actors/index.js'
+import type { AnyEventType } from './event-type.js'
 import type { InngestFunction } from './inngest-function.js'
+import type { StandardSchemaV1 } from './standard-schema.js'
 
 /** Data of events the client has no schema for. */
 export type UnknownEventData = Record<string, any>
@@ -59,21 +61,28 @@ export type SendableEvent<Events extends EventMap, Name extends string = keyof E
   ? EventPayload<Name, Events[Name]['data']> & { data: Events[Name]['data'] }
   : EventPayload<Name>
 
-/** `{ event, if? }`: an event name, or a wildcard such as `app/*` or `app/user.*`. */
-export type EventTriggerInput<Events extends EventMap> = { event: EventName<Events>; if?: string }
+/** `{ event, if? }`: an event name, a wildcard such as `app/*` or `app/user.*`, or an `eventType`. */
+export type EventTriggerInput<Events extends EventMap> = { event: EventName<Events> | AnyEventType; if?: string }
 /** `{ cron }`: a cron expression, optionally prefixed with `TZ=Area/City `. */
 export type CronTriggerInput = { cron: string }
-/** One trigger: `{ event }`, `{ cron }`, or an event name on its own. */
-export type TriggerInput<Events extends EventMap> = EventTriggerInput<Events> | CronTriggerInput | EventName<Events>
+/** One trigger: `{ event }`, `{ cron }`, an `eventType(…)`, or an event name on its own. */
+export type TriggerInput<Events extends EventMap> = EventTriggerInput<Events> | CronTriggerInput | AnyEventType | EventName<Events>
 
-/** The event type a trigger delivers. */
+/**
+ * The event type a trigger delivers. An `eventType` with a schema types `data` as the schema's
+ * output, over the client's schemas; nested `{ event: eventType(…) }` works the same.
+ */
 export type EventForTrigger<Events extends EventMap, T> = T extends { cron: string }
   ? ScheduledTimerEvent
-  : T extends { event: infer N extends string }
-    ? EventNamed<Events, N>
-    : T extends string
-      ? EventNamed<Events, T>
-      : never
+  : T extends { event: infer N extends string; schema: infer S extends StandardSchemaV1 }
+    ? ReceivedEvent<N, StandardSchemaV1.InferOutput<S>>
+    : T extends { event: infer N extends string }
+      ? EventNamed<Events, N>
+      : T extends { event: infer Typed extends AnyEventType }
+        ? EventForTrigger<Events, Typed>
+        : T extends string
+          ? EventNamed<Events, T>
+          : never
 
 /**
  * The event named `N`: typed if the schemas know it; for a wildcard, the union of the known

@@ -3,21 +3,24 @@
  * test-only functions and a user-defined Durable Object embedding the run machine.
  */
 import { Hono } from 'hono'
-import { routeEvents, type InngestEnv } from '../src/index.js'
+import { routeEvents, routeSchedules, type InngestEnv } from '../src/index.js'
 import { inngestRoutes, serve } from '../src/hono.js'
 import { inngest, helloWorld, processOrder, syncUser, riskyWithFallback } from './fixtures/seed-functions.js'
 import { engineFunctions } from './fixtures/engine-functions.js'
 import { eventFunctions } from './fixtures/event-functions.js'
+import { cronFunctions } from './fixtures/cron-functions.js'
+import './fixtures/typed-event-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
-export { EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
 export { EmbeddedRuns } from './fixtures/embedded-runs.js'
 
 const app = new Hono()
-app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions, ...eventFunctions] }))
+app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions, ...eventFunctions, ...cronFunctions] }))
 app.route('/', inngestRoutes())
 
 export default {
   fetch: app.fetch,
   queue: (batch: MessageBatch<any>, env: InngestEnv) => (batch.queue === DEAD_LETTER_QUEUE ? recordDeadLetters(batch) : routeEvents(batch, env)),
+  scheduled: routeSchedules,
 }

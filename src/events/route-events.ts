@@ -7,6 +7,7 @@
  */
 import { deriveRunId, eventStreamStub, registeredFunctions, runActorStub, type RunEventPayload } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
+import { armSchedulesQuietly } from './arm-schedules.js'
 import { namedBy, triggeredBy } from './trigger-match.js'
 
 /** The composite ids of functions with a trigger naming `eventName` (before `if` filtering). */
@@ -45,8 +46,9 @@ export async function routeEvent(event: RunEventPayload, env: Pick<InngestEnv, '
  * A message that could not be routed is retried, then dead-lettered (see wrangler.toml).
  */
 export async function routeEvents(batch: MessageBatch<RunEventPayload>, env: InngestEnv): Promise<void> {
-  await Promise.all(
-    batch.messages.map(async (message) => {
+  await Promise.all([
+    armSchedulesQuietly(env), // once per isolate: cron schedules need no event to start
+    ...batch.messages.map(async (message) => {
       try {
         await routeEvent(message.body, env)
         message.ack()
@@ -55,5 +57,5 @@ export async function routeEvents(batch: MessageBatch<RunEventPayload>, env: Inn
         message.retry()
       }
     }),
-  )
+  ])
 }
