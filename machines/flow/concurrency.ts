@@ -143,7 +143,7 @@ export function nextSlotExpiry(state: ConcurrencyState): number | undefined {
   return earliest
 }
 
-/** Whether `runId` holds a lease in `state` (expired or not: call at a time to be sure). */
+/** Whether `runId` holds a lease in `state`; one past its expiry counts until a call at a later `at` drops it. */
 export function holdsSlot(state: ConcurrencyState, runId: string): boolean {
   return holds(state, runId)
 }
@@ -160,7 +160,7 @@ function dropExpired(state: ConcurrencyState, now: number): { state: Concurrency
 
 /** Inserts after every waiter that orders before or equal to it, so equal keys stay FIFO. */
 function insertWaiter(waiting: readonly ConcurrencyWaiter[], waiter: ConcurrencyWaiter): ConcurrencyWaiter[] {
-  const index = waiting.findIndex((w) => w.orderAt > waiter.orderAt || (w.orderAt === waiter.orderAt && w.seq < waiter.seq))
+  const index = waiting.findIndex((w) => w.orderAt > waiter.orderAt || (w.orderAt === waiter.orderAt && w.seq > waiter.seq))
   return index === -1 ? [...waiting, waiter] : [...waiting.slice(0, index), waiter, ...waiting.slice(index)]
 }
 

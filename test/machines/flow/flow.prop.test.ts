@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   addToBatch, admitRateLimited, clampPriority, createConcurrency, createRateLimit, createThrottle, drainThrottle, emptyBatch,
-  emptyDebounce, enqueueThrottled, expireSlots, fireDebounce, flushDueBatch, priorityOrderAt, pushDebounce, releaseSlot,
+  emptyDebounce, enqueueThrottled, expireSlots, fireDebounce, flushDueBatch, pushDebounce, releaseSlot,
   renewSlot, requestSlot, type ConcurrencyDecision, type ConcurrencyState, type ThrottleState,
 } from '../../../machines/index.js'
 import { seedParams } from '../../fixtures/fc-seed.js'
@@ -23,9 +23,11 @@ type SlotOp =
   | { type: 'expire'; gap: number }
   | { type: 'renew'; runId: string; gap: number; extendBy: number }
 const runId = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h')
-const gap = fc.integer({ min: 0, max: 20_000 })
+// Small and round values, so ties (same orderAt) and ops exactly at a lease's expiry happen often.
+const gap = fc.oneof(fc.constant(0), fc.constantFrom(1_000, 5_000, 30_000), fc.integer({ min: 0, max: 20_000 }))
+const priority = fc.oneof(fc.constant(0), fc.integer({ min: -3, max: 3 }), fc.integer({ min: -700, max: 700 }))
 const slotOp: fc.Arbitrary<SlotOp> = fc.oneof(
-  { arbitrary: fc.record({ type: fc.constant('request' as const), runId, priority: fc.integer({ min: -700, max: 700 }), gap }), weight: 4 },
+  { arbitrary: fc.record({ type: fc.constant('request' as const), runId, priority, gap }), weight: 4 },
   { arbitrary: fc.record({ type: fc.constant('release' as const), runId, gap }), weight: 3 },
   { arbitrary: fc.record({ type: fc.constant('expire' as const), gap }), weight: 1 },
   { arbitrary: fc.record({ type: fc.constant('renew' as const), runId, gap, extendBy: fc.integer({ min: 0, max: 60_000 }) }), weight: 1 },
@@ -44,12 +46,15 @@ const before = (a: readonly [number, number], b: readonly [number, number]) => a
 
 describe('concurrency properties', () => {
   it('never exceeds limit, grants by priority then FIFO, eventually grants every waiter, and survives JSON', () => {
-    const config = fc.record({ limit: fc.integer({ min: 1, max: 4 }), leaseMs: fc.integer({ min: 1_000, max: 60_000 }) })
+    const config = fc.record({ limit: fc.integer({ min: 1, max: 4 }), leaseMs: fc.oneof(fc.constantFrom(5_000, 30_000), fc.integer({ min: 1_000, max: 60_000 })) })
     fc.assert(fc.property(config, fc.array(slotOp, { maxLength: 60 }), (cfg, ops) => {
       let state = createConcurrency(cfg)
       let at = T0
+      // The model's orderAt for each request that joins the queue: requested at − priority seconds.
+      const expectedOrderAt = new Map<string, number>()
       for (const op of ops) {
         at += op.gap
+        if (op.type === 'request' && !state.waiting.some((w) => w.runId === op.runId)) expectedOrderAt.set(op.runId, at - clampPriority(op.priority) * 1_000)
         const decision = applySlotOp(state, op, at)
         expect(applySlotOp(roundTrip(state), op, at)).toEqual(decision)
         const next = decision.state
@@ -66,12 +71,13 @@ describe('concurrency properties', () => {
           const waiter = state.waiting.find((w) => w.runId === id)
           if (waiter) return [waiter.orderAt, waiter.seq]
           expect(op.type === 'request' && op.runId === id).toBe(true)
-          return [priorityOrderAt(at, clampPriority(op.type === 'request' ? op.priority : 0)), state.nextSeq]
+          return [expectedOrderAt.get(id)!, state.nextSeq]
         }
         const grantedKeys = decision.granted.map((l) => keyOf(l.runId))
         for (const lease of decision.granted) expect(state.leases.some((l) => l.runId === lease.runId && l.expiresAt > at)).toBe(false)
         for (let i = 1; i < grantedKeys.length; i++) expect(before(grantedKeys[i - 1]!, grantedKeys[i]!)).toBe(true)
         for (const waiter of next.waiting) for (const key of grantedKeys) expect(before(key, [waiter.orderAt, waiter.seq])).toBe(true)
+        for (const waiter of next.waiting) expect(waiter.orderAt).toBe(expectedOrderAt.get(waiter.runId))
         for (let i = 1; i < next.waiting.length; i++) expect(before([next.waiting[i - 1]!.orderAt, next.waiting[i - 1]!.seq], [next.waiting[i]!.orderAt, next.waiting[i]!.seq])).toBe(true)
         state = next
       }
