@@ -9,6 +9,8 @@
  */
 export { RunActor, runActorStub, runActorPorts } from './run-actor.js'
 export { EventStreamActor, eventStreamStub } from './event-stream-actor.js'
+export { CronActor, cronActorName, cronActorStub, scheduledTimerEvent, SCHEDULED_TIMER_EVENT } from './cron-actor.js'
+export type { CronActorEnv, CronActorRpc, CronScheduleState } from './cron-actor.js'
 export { EventIndexActor, eventIndexStub, shardOf, EVENT_INDEX_SHARDS } from './event-index-actor.js'
 export type { EventCursor, EventIndexRpc, RecentEventsQuery, StoredEvent } from './event-index-actor.js'
 export { publishEvents } from './events/publish-events.js'

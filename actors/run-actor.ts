@@ -81,7 +81,7 @@ export class RunActor extends DurableObject<RunActorEnv> {
     return this.host.resolveInvoke(stepKey, result)
   }
 
-  override alarm(): Promise<void> {
-    return this.host.alarm()
+  override alarm(info?: AlarmInvocationInfo): Promise<void> {
+    return this.host.alarm(info)
   }
 }

@@ -80,17 +80,23 @@ export class RunHost {
     return this.inspect()
   }
 
-  /** Alarm: perform pending effects, resume after eviction, wake due timers. */
-  async alarm(): Promise<void> {
+  /**
+   * Alarm: perform pending effects, resume after eviction, wake due timers. Pass the runtime's
+   * `alarmInfo`: alarms are delivered at least once, and a duplicate or superseded delivery
+   * (its `scheduledTime` before the next timer) must not wake that timer early.
+   */
+  async alarm(info?: Pick<AlarmInvocationInfo, 'scheduledTime'>): Promise<void> {
     // An alarm set while effects were pending was set for them (now), not for a timer.
     const forTimer = this.alarmForTimer && !this.store.hasEffects()
     await this.flushEffects()
     const snapshot = this.snapshot
     if (!snapshot || this.pass) return this.syncAlarm()
     if (snapshot.value !== 'running') {
-      // An alarm set for the earliest timer never fires early: that timer is due even if the
-      // clock reads earlier (a test firing it ahead of time). One set for effects wakes nothing early.
-      const at = forTimer ? Math.max(this.now(), nextTimer(snapshot.context)?.at ?? 0) : this.now()
+      // A timer is due at the time its alarm was set for, even if the clock reads earlier. Without
+      // `info` (a test firing the alarm by hand) an alarm set for the earliest timer wakes it, one
+      // set for effects wakes nothing early.
+      const setFor = info ? info.scheduledTime : forTimer ? (nextTimer(snapshot.context)?.at ?? 0) : 0
+      const at = Math.max(this.now(), setFor)
       for (const timer of snapshot.context.timers) if (timer.at <= at) this.wake(timer, at)
     }
     await this.continue()
