@@ -9,8 +9,13 @@
  */
 export { RunActor, runActorStub, runActorPorts } from './run-actor.js'
 export { EventStreamActor, eventStreamStub } from './event-stream-actor.js'
+export { SlotActor, slotStub } from './slot-actor.js'
 export { CronActor, cronActorName, cronActorStub, scheduledTimerEvent, SCHEDULED_TIMER_EVENT } from './cron-actor.js'
 export type { CronActorEnv, CronActorRpc, CronScheduleState } from './cron-actor.js'
+export { FlowGateActor, MAX_BATCH_BYTES } from './flow-gate-actor.js'
+export { flowGateFor, flowGateName, flowGateStub, gateKeyValue } from './flow-gate-rpc.js'
+export type { AdmitRequest, BatchRequest, DebounceRequest, FlowGateEnv, FlowGateInspection, FlowGateKind, FlowGateRpc, PendingStart, SingletonRequest } from './flow-gate-rpc.js'
+export { startFlowRun } from './flow-gate-start.js'
 export { EventIndexActor, eventIndexStub, shardOf, EVENT_INDEX_SHARDS } from './event-index-actor.js'
 export type { EventCursor, EventIndexRpc, RecentEventsQuery, StoredEvent } from './event-index-actor.js'
 export { publishEvents } from './events/publish-events.js'

@@ -8,6 +8,7 @@ import type { RunEventPayload } from './engine/executor.js'
 import { eventStreamStub, type EventStreamActor } from './event-stream-actor.js'
 import { publishEvents, type PublishEnv } from './events/publish-events.js'
 import { findFunction } from './registry.js'
+import { slotStub, type SlotActor } from './slot-actor.js'
 import type { InvokeResult, RunPorts } from './run-effects.js'
 import { RunHost } from './run-host.js'
 import type { RunInspection } from './run-inspection.js'
@@ -17,6 +18,7 @@ import type { StartRunRequest } from './start-run-request.js'
 export interface RunActorEnv extends PublishEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
   readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
+  readonly INNGEST_SLOTS: DurableObjectNamespace<SlotActor>
 }
 
 /** The run actor's RPC surface as callers see it (results are structured clones). */
@@ -26,6 +28,7 @@ export interface RunActorRpc {
   inspect(): Promise<RunInspection>
   resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
   resolveInvoke(stepKey: string, result: InvokeResult): Promise<void>
+  admit(): Promise<void>
 }
 
 /** The stub of run `runId`'s actor. */
@@ -43,6 +46,12 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
     forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
     publishEvents: (events) => publishEvents(env, [...events]),
     notifyParent: (parent, result) => runActorStub(env.INNGEST_RUNS, parent.runId).resolveInvoke(parent.stepKey, result),
+    slots: {
+      acquire: (slot, request) => slotStub(env.INNGEST_SLOTS, slot).acquire(request),
+      release: (slot, runId) => slotStub(env.INNGEST_SLOTS, slot).release(runId),
+      renew: (slot, runId, until) => slotStub(env.INNGEST_SLOTS, slot).renew(runId, until),
+      enqueue: (slot, request) => slotStub(env.INNGEST_SLOTS, slot).enqueue(request),
+    },
   }
 }
 
@@ -79,6 +88,11 @@ export class RunActor extends DurableObject<RunActorEnv> {
   /** The result of a child run started by `step.invoke`. */
   resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
     return this.host.resolveInvoke(stepKey, result)
+  }
+
+  /** A slot actor says a throttle start or concurrency slot freed up for this run. */
+  admit(): Promise<void> {
+    return this.host.admit()
   }
 
   override alarm(info?: AlarmInvocationInfo): Promise<void> {

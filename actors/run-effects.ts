@@ -6,6 +6,7 @@
 import type { SerializedError } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { WaitRegistration } from './storage/stream-store.js'
+import type { SlotPorts } from './run-admission.js'
 import type { StartRunRequest } from './start-run-request.js'
 
 /** Where a child run reports its result: the invoking run and its `step.invoke` key. */
@@ -41,4 +42,6 @@ export interface RunPorts {
   forget?(runId: string, events: readonly string[]): Promise<void>
   publishEvents?(events: readonly RunEventPayload[]): Promise<unknown>
   notifyParent?(parent: ParentLink, result: InvokeResult): Promise<void>
+  /** Throttle and concurrency slots; without them a host does not enforce those options. */
+  readonly slots?: SlotPorts
 }

@@ -22,6 +22,7 @@ import { jsonByteLength, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 import { inspectRun, type RunInspection } from './run-inspection.js'
+import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSlots, type Admission } from './run-admission.js'
 import { createRecorder, noteStream } from './run-recorder.js'
 import { failureRun, systemEvents, type StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
@@ -69,15 +70,46 @@ export class RunHost {
       if (!fn) throw new TypeError(`No function "${request.functionId}" is registered in this worker.`)
       const at = this.now()
       this.snapshot = initialRunSnapshot({ runId: request.runId, functionId: request.functionId, retry: fn.options.retry, maxSteps: fn.options.limits.maxSteps, at })
-      this.commit({ type: 'RUN.START', at }, () => {
+      if (request.skip) {
+        // Recorded, so the skip is visible (REST status Skipped), but the handler never runs.
+        this.commit({ type: 'RUN.SKIPPED', reason: request.skip, at }, () => this.store.writeJson('trigger', request.events))
+        return this.inspect()
+      }
+      const queued = this.snapshot
+      this.store.transaction(() => {
         this.store.writeJson('trigger', request.events)
         if (request.parent) this.store.writeJson('parent', request.parent)
-        this.registerCancellations(fn, request)
+        this.store.writeSnapshot(persistRunSnapshot(queued))
       })
-      this.beginPass()
-      await this.act()
+      // In the background: the caller (the queue consumer) waits for the start to be persisted,
+      // not for the run; the watchdog alarm covers an object lost before admission.
+      void this.syncAlarm()
+      this.background(this.admit())
     }
     return this.inspect()
+  }
+
+  private background(work: Promise<unknown>): void {
+    this.options.ctx.waitUntil(work.catch((error: unknown) => console.warn('inngest.do: background work of a run failed; its alarm retries:', error)))
+  }
+
+  /**
+   * Lets the run go as far as flow control allows: a queued run starts once its throttle lets
+   * it; a running one executes once it holds its concurrency slots. Slot actors call this when
+   * a slot or start frees up; the run's own alarm calls it again, so a lost message only delays.
+   */
+  async admit(): Promise<void> {
+    const snapshot = this.snapshot
+    if (snapshot?.value === 'queued') {
+      const { throttle } = this.admission()
+      const slots = this.ports.slots
+      if (throttle && slots && !(await slots.enqueue(throttle.slot, { runId: snapshot.context.runId, ...throttle }))) return this.syncAlarm()
+      if (this.snapshot?.value !== 'queued') return // started or cancelled while we asked
+      this.commit({ type: 'RUN.START', at: this.now() }, () => this.registerCancellations())
+      await this.act()
+    }
+    // Not awaited: whoever let the run go (a slot actor's message) must not wait for its pass.
+    this.background(this.continue())
   }
 
   /**
@@ -90,16 +122,33 @@ export class RunHost {
     const forTimer = this.alarmForTimer && !this.store.hasEffects()
     await this.flushEffects()
     const snapshot = this.snapshot
-    if (!snapshot || this.pass) return this.syncAlarm()
+    if (!snapshot || snapshot.value === 'done') return this.syncAlarm()
+    // A timer or deadline is due at the time its alarm was set for, even if the clock reads
+    // earlier. Without `info` (a test firing the alarm by hand) an alarm set for the earliest
+    // timer wakes it, one set for effects wakes nothing early.
+    const setFor = info ? info.scheduledTime : forTimer ? (this.nextWake(snapshot) ?? 0) : 0
+    const at = Math.max(this.now(), setFor)
+    const deadline = deadlineOf(snapshot.context, this.options.resolve(snapshot.context.functionId))
+    if (deadline && deadline.at <= at) return void (await this.cancel(deadline.reason))
+    if (this.pass) {
+      // A long pass: keep its concurrency leases alive and the watchdog armed.
+      const slots = this.ports.slots
+      if (slots) await renewSlots(slots, this.admission(), snapshot.context.runId, this.now() + LEASE_MS)
+      return this.syncAlarm()
+    }
+    if (snapshot.value === 'queued') return this.admit()
     if (snapshot.value !== 'running') {
-      // A timer is due at the time its alarm was set for, even if the clock reads earlier. Without
-      // `info` (a test firing the alarm by hand) an alarm set for the earliest timer wakes it, one
-      // set for effects wakes nothing early.
-      const setFor = info ? info.scheduledTime : forTimer ? (nextTimer(snapshot.context)?.at ?? 0) : 0
-      const at = Math.max(this.now(), setFor)
       for (const timer of snapshot.context.timers) if (timer.at <= at) this.wake(timer, at)
     }
     await this.continue()
+  }
+
+  /** The earliest timer or `timeouts` deadline: what a suspended run's alarm is set for. */
+  private nextWake(snapshot: RunSnapshot): number | undefined {
+    const timer = nextTimer(snapshot.context)?.at
+    const deadline = deadlineOf(snapshot.context, this.options.resolve(snapshot.context.functionId))?.at
+    if (timer === undefined) return deadline
+    return deadline === undefined ? timer : Math.min(timer, deadline)
   }
 
   /** Cancels the run: a step in flight finishes, no new step starts, the alarm is cleared. */
@@ -137,21 +186,48 @@ export class RunHost {
 
   /** After a wake or resolution: a new pass if running, else keep the alarm on the next timer. */
   private async continue(): Promise<void> {
-    if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
+    if (this.snapshot?.value === 'running') await this.runPass()
     else await this.syncAlarm()
   }
 
-  private registerCancellations(fn: RunnableFunction, request: StartRunRequest): void {
-    const trigger = request.events[0]
-    if (!trigger) return
+  private registerCancellations(): void {
+    const run = this.snapshot!.context
+    const trigger = this.triggers()[0]
+    const fn = this.options.resolve(run.functionId)
+    if (!trigger || !fn) return
     for (const [index, cancel] of (fn.options.cancelOn ?? []).entries()) {
       noteStream(this.store, cancel.event)
       const expiresAt = this.now() + (cancel.timeoutMs ?? YEAR_MS)
       this.store.appendEffect({
         kind: 'register',
-        registration: { runId: request.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt },
+        registration: { runId: run.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt },
       } satisfies RunEffect)
     }
+  }
+
+  /** The run's throttle and concurrency slots (derived from its function and trigger). */
+  private admission(): Admission {
+    const run = this.snapshot!.context
+    const fn = this.options.resolve(run.functionId)
+    return fn ? admissionFor(run.functionId, fn, this.triggers()[0]) : { concurrency: [], priority: 0 }
+  }
+
+  /** A pass, once the run holds its concurrency slots; else the alarm asks again later. */
+  private async runPass(): Promise<void> {
+    if (this.pass) return void (await this.pass.outcome)
+    const admission = this.admission()
+    const slots = this.ports.slots
+    if (slots && admission.concurrency.length > 0 && !(await acquireSlots(slots, admission, this.snapshot!.context.runId))) {
+      return this.syncAlarm()
+    }
+    await this.beginPass()?.outcome
+  }
+
+  /** Gives back concurrency slots: a run holds them only while it executes. */
+  private async releaseSlots(): Promise<void> {
+    const slots = this.ports.slots
+    const admission = this.admission()
+    if (slots && admission.concurrency.length > 0) await releaseSlots(slots, admission, this.snapshot!.context.runId)
   }
 
   private beginPass(): PassHandle | null {
@@ -171,15 +247,15 @@ export class RunHost {
       .then(async (outcome) => {
         this.pass = null
         this.settle(outcome)
+        await this.releaseSlots()
         await this.act()
         // Still running after a suspension: a wait or child run resolved while the pass was
         // executing, so the handler replays to pick the result up.
-        if (this.snapshot?.value === 'running') await this.beginPass()?.outcome
+        if (this.snapshot?.value === 'running') await this.runPass()
       })
-      // A pass that outlives its object (aborted, replaced after eviction) fails its writes; the
-      // watchdog alarm resumes the run in the live object, so the error is only worth a log line.
-      .catch((error: unknown) => console.warn('inngest.do: pass ended without recording:', error))
-    this.options.ctx.waitUntil(settled)
+    // A pass that outlives its object (aborted, replaced after eviction) fails its writes; the
+    // watchdog alarm resumes the run in the live object, so the error is only worth a log line.
+    this.background(settled)
     return { outcome: settled.then(() => pass.outcome), abort: pass.abort }
   }
 
@@ -229,6 +305,7 @@ export class RunHost {
 
   private recordFinalEffects(done: RunSnapshot): void {
     const run = done.context
+    if (run.outcome === 'skipped') return // never started: nothing to announce or clean up
     const trigger = this.triggers()[0]
     const output = run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null
     const effects: RunEffect[] = [{ kind: 'publish', events: systemEvents(run, trigger, output) }]
@@ -284,10 +361,12 @@ export class RunHost {
     let wakeAt: number | undefined
     this.alarmForTimer = false
     if (this.store.hasEffects()) wakeAt = this.now()
-    else if (snapshot?.value === 'running') wakeAt = this.now() + WATCHDOG_MS
     else if (snapshot && snapshot.value !== 'done') {
-      wakeAt = nextTimer(snapshot.context)?.at
-      this.alarmForTimer = true
+      // Running (the watchdog) or queued (asking the throttle again): soon, or the deadline.
+      const retry = snapshot.value === 'running' || snapshot.value === 'queued' ? this.now() + WATCHDOG_MS : undefined
+      const next = this.nextWake(snapshot)
+      wakeAt = retry === undefined ? next : next === undefined ? retry : Math.min(retry, next)
+      this.alarmForTimer = wakeAt !== undefined && wakeAt === next
     }
     if (wakeAt === undefined) await storage.deleteAlarm()
     else await storage.setAlarm(wakeAt)

@@ -15,6 +15,8 @@ export interface StartRunRequest {
   readonly events: readonly RunEventPayload[]
   /** Set for a run started by `step.invoke`: where to report the result. */
   readonly parent?: ParentLink
+  /** Set when flow control skipped the event (`rateLimit`, `idempotency`, `singleton`): recorded as a skipped run. */
+  readonly skip?: string
 }
 
 /** The start request for a `start-run` effect, with its derived (idempotent) id. */

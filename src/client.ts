@@ -124,7 +124,7 @@ function withPlainTriggers(config: unknown): unknown {
 function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
   return {
     // No triggers: the failed run starts it directly (so it never sees other functions' failures).
-    options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [] },
+    options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [], flow: { concurrency: [] } },
     handler: (ctx: EngineContext) => {
       const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
       const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })

@@ -1,7 +1,7 @@
 /**
  * The bindings and variables a worker serving inngest.do has (see the README's wrangler.toml).
  */
-import type { CronActor, EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
+import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
 import type { RunEventPayload } from '../actors/index.js'
 
 export interface InngestEnv {
@@ -13,6 +13,10 @@ export interface InngestEnv {
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
   /** One Durable Object per (function, cron expression): the schedule, driven by its alarm. */
   readonly INNGEST_CRONS: DurableObjectNamespace<CronActor>
+  /** One Durable Object per concurrency or throttle key. */
+  readonly INNGEST_SLOTS: DurableObjectNamespace<SlotActor>
+  /** One Durable Object per (flow option, function, key): rateLimit, idempotency, debounce, batchEvents, singleton. */
+  readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
   /** Carries sent events to the routing consumer. */
   readonly INNGEST_EVENTS: Queue<RunEventPayload>
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */

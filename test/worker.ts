@@ -10,9 +10,11 @@ import { engineFunctions } from './fixtures/engine-functions.js'
 import { eventFunctions } from './fixtures/event-functions.js'
 import { cronFunctions } from './fixtures/cron-functions.js'
 import './fixtures/typed-event-functions.js'
+import './fixtures/flow-gate-functions.js'
+import './fixtures/flow-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
-export { CronActor, EventIndexActor, EventStreamActor, RunActor } from '../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
 export { EmbeddedRuns } from './fixtures/embedded-runs.js'
 
 const app = new Hono()

@@ -35,6 +35,34 @@ export interface CancelOn {
   readonly timeoutMs?: number
 }
 
+/**
+ * Flow control, normalised: durations in ms, keys and conditions as CEL sources (compiled and
+ * cached at createFunction), concurrency always a list. Absent options are absent.
+ */
+export interface FlowControl {
+  /** Up to two limits on executing runs; `scope` `env`/`account` share the limit across functions by key. */
+  readonly concurrency: readonly ConcurrencyLimit[]
+  readonly throttle?: { readonly limit: number; readonly periodMs: number; readonly burst: number; readonly key?: string }
+  readonly rateLimit?: { readonly limit: number; readonly periodMs: number; readonly key?: string }
+  /** CEL key: one run per key value per 24 h. */
+  readonly idempotency?: string
+  readonly debounce?: { readonly periodMs: number; readonly timeoutMs?: number; readonly key?: string }
+  readonly batchEvents?: { readonly maxSize: number; readonly timeoutMs: number; readonly key?: string; readonly if?: string }
+  readonly singleton?: { readonly mode: 'skip' | 'cancel'; readonly key?: string }
+  /** CEL over `event`, in seconds; clamped to ±600. */
+  readonly priority?: { readonly run: string }
+  readonly timeouts?: { readonly startMs?: number; readonly finishMs?: number }
+}
+
+export interface ConcurrencyLimit {
+  readonly limit: number
+  readonly key?: string
+  readonly scope: 'fn' | 'env' | 'account'
+}
+
+/** No flow control at all. */
+export const NO_FLOW_CONTROL: FlowControl = { concurrency: [] }
+
 /** Validated, normalised function options. */
 export interface FunctionOptions {
   readonly id: string
@@ -43,6 +71,7 @@ export interface FunctionOptions {
   readonly retry: RetryPolicy
   readonly limits: RunLimits
   readonly cancelOn?: readonly CancelOn[]
+  readonly flow?: FlowControl
 }
 
 /** Step tools as the engine implements them; `src/` gives them their strict public types. */

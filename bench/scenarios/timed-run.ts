@@ -1,7 +1,7 @@
 /**
  * Timing runs the same way for every contender: the clock starts before the contender's start
- * call and stops when the run's own status says completed. The handler's signal in between
- * tells the driver when to start reading the status (see bench/contenders.ts).
+ * call and stops when the run's own status says completed. The handler's mark in between (read
+ * every millisecond) tells the driver when to start reading the status (bench/contenders.ts).
  */
 import { ulid } from 'ulid'
 import type { Contender } from '../contenders.js'
@@ -37,7 +37,7 @@ export async function timeRun(contender: Contender, run: Program): Promise<RunTi
 export async function timeBatch(contender: Contender, runs: readonly Program[]): Promise<number> {
   const startedAt = Date.now()
   await contender.start(runs)
-  await Promise.all(runs.map((run) => whenFinished(run.label)))
+  await whenFinished(...runs.map((run) => run.label))
   await Promise.all(runs.map((run) => contender.completed(run.label)))
   const wallMs = Date.now() - startedAt
   for (const run of runs) forget(run.label)

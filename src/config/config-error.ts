@@ -47,6 +47,11 @@ export function describeValue(value: unknown): string {
   return String(value)
 }
 
+/** A duration as the user wrote it, for a message: `"5m"`, or `300000ms` for a number. */
+export function describeDuration(value: unknown): string {
+  return typeof value === 'number' ? `${value}ms` : describeValue(value)
+}
+
 /** Checks bound to one function id, each throwing a `ConfigError` for it. */
 export interface ConfigChecks {
   readonly functionId: string | undefined
@@ -61,8 +66,15 @@ export interface ConfigChecks {
   string(value: unknown, field: string, fix: string): string
   /** One of `choices`. */
   oneOf<T extends string>(value: unknown, field: string, choices: readonly T[]): T
-  /** Milliseconds for a duration (see `durationToMs`), at most `MAX_SLEEP_MS`. */
-  duration(value: unknown, field: string): number
+  /** Milliseconds for a duration (see `durationToMs`): within `range` when given, else at most `MAX_SLEEP_MS`. */
+  duration(value: unknown, field: string, range?: DurationRange): number
+}
+
+/** Inclusive bounds for a configured duration, in ms, and as messages write them (`1s to 7d`). */
+export interface DurationRange {
+  readonly minMs: number
+  readonly maxMs: number
+  readonly text: string
 }
 
 /** Field checks that name `functionId` in their errors. */
@@ -105,13 +117,19 @@ export function configChecks(functionId: string | undefined): ConfigChecks {
       const listed = choices.map((choice) => `"${choice}"`).join(', ')
       return fail(field, `must be one of ${listed} (got ${describeValue(value)})`, `use one of ${listed}`)
     },
-    duration(value, field) {
+    duration(value, field, range) {
+      let durationMs: number
       try {
-        return assertMaxSleep(durationToMs(value, field), field)
+        durationMs = durationToMs(value, field)
+        if (range === undefined) return assertMaxSleep(durationMs, field)
       } catch (error) {
         if (error instanceof InputError) fail(error.field, error.problem, error.fix)
         throw error
       }
+      if (durationMs < range.minMs || durationMs > range.maxMs) {
+        fail(field, `must be from ${range.text} (got ${describeDuration(value)})`, `use a duration from ${range.text}`)
+      }
+      return durationMs
     },
   }
 }

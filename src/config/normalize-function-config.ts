@@ -10,6 +10,8 @@ import type { FunctionOptions, RunLimits, Trigger } from '../../actors/engine/fu
 import type { RetryPolicy } from '../../machines/index.js'
 import { ConfigError, configChecks, describeValue, isConfigObject } from './config-error.js'
 import type { ConfigChecks } from './config-error.js'
+import { checkFlowCombinations } from './flow-combinations.js'
+import { normalizeFlowControl } from './normalize-flow-control.js'
 import { checkExpression, validateFlowControl } from './validate-flow-control.js'
 
 /** The policy when `retries` is absent: 3 attempts, exponential from 1s, capped at 1h. */
@@ -61,7 +63,7 @@ export function normalizeFunctionConfig(config: unknown, triggers: unknown): Fun
   if (config.onFailure !== undefined && typeof config.onFailure !== 'function') {
     check.fail('onFailure', `must be a function (got ${describeValue(config.onFailure)})`, 'pass a handler such as async ({ event, error }) => { … }')
   }
-  const options: FunctionOptions = {
+  const options = {
     id,
     name,
     triggers: normalizeTriggers(triggers === undefined ? config.triggers : triggers, check),
@@ -69,7 +71,10 @@ export function normalizeFunctionConfig(config: unknown, triggers: unknown): Fun
     limits: normalizeLimits(config.limits, check),
   }
   validateFlowControl(config, check)
-  return options
+  // Pairs are checked on the normalised form, where a concurrency limit of 0 (no limit) is gone.
+  const flow = normalizeFlowControl(config)
+  checkFlowCombinations(flow, Array.isArray(config.cancelOn) && config.cancelOn.length > 0, check)
+  return { ...options, flow }
 }
 
 function normalizeId(value: unknown): string {

@@ -5,8 +5,9 @@
  * run ids are derived from (event id, function), and the stream returns the same matches for a
  * redelivered event.
  */
-import { deriveRunId, eventStreamStub, registeredFunctions, runActorStub, type RunEventPayload } from '../../actors/index.js'
+import { eventStreamStub, registeredFunctions, runActorStub, type RunEventPayload } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
+import { applyFlowGates } from './apply-gates.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
 import { namedBy, triggeredBy } from './trigger-match.js'
 
@@ -17,20 +18,20 @@ export function functionsFor(eventName: string): string[] {
     .map(([id]) => id)
 }
 
-/** Starts the runs `event` triggers; resolves once every run actor has persisted its start. */
-export async function startRunsFor(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS'>): Promise<string[]> {
+/**
+ * Starts the runs `event` triggers, each through its function's flow gates (apply-gates.ts);
+ * resolves once every run actor, or the gate that will start the run later, has persisted it.
+ * @returns the ids of the runs started or recorded as skipped now (debounced and batched events
+ * start theirs later, from their gate).
+ */
+export async function startRunsFor(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_FLOW_GATES'>): Promise<string[]> {
   const triggered = registeredFunctions().filter(([, fn]) => triggeredBy(fn.options.triggers, event))
-  return Promise.all(
-    triggered.map(async ([functionId]) => {
-      const runId = await deriveRunId(event.id, functionId, event.ts)
-      await runActorStub(env.INNGEST_RUNS, runId).start({ runId, functionId, events: [event] })
-      return runId
-    }),
-  )
+  const outcomes = await Promise.all(triggered.map(([functionId, fn]) => applyFlowGates(event, functionId, fn, env)))
+  return outcomes.flatMap((outcome) => ('runId' in outcome ? [outcome.runId] : []))
 }
 
 /** Routes one event: stream (waits, cancellations), then runs. */
-export async function routeEvent(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_EVENT_STREAMS'>): Promise<void> {
+export async function routeEvent(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_EVENT_STREAMS' | 'INNGEST_FLOW_GATES'>): Promise<void> {
   const matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, event.name).ingest(event)
   await Promise.all([
     startRunsFor(event, env),

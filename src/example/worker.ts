@@ -7,7 +7,7 @@ import { routeEvents, routeSchedules } from '../index.js'
 import { inngestRoutes, serve } from '../hono.js'
 import { helloWorld, inngest, processOrder, syncUser } from './functions.js'
 
-export { CronActor, EventIndexActor, EventStreamActor, RunActor } from '../../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
 
 const app = new Hono()
 app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser] }))

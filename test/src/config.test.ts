@@ -157,19 +157,21 @@ describe('normalizeFunctionConfig checks CEL expressions and crons', () => {
   })
 
   it('accepts valid expressions in every CEL field', () => {
-    const config = fnWith({
-      concurrency: [{ limit: 5, key: 'event.data.userId' }, { limit: 50, key: '"tenant-" + event.data.tenantId', scope: 'env' }],
-      throttle: { limit: 10, period: '1m', key: 'event.data.userId' },
-      rateLimit: { limit: 1, period: '1h', key: 'event.data.userId' },
-      debounce: { period: '5m', key: 'event.data.userId' },
-      batchEvents: { maxSize: 10, timeout: '5s', key: 'event.data.userId', if: 'event.data.amount > 100' },
-      singleton: { mode: 'skip', key: 'event.data.userId' },
-      priority: { run: "event.data.plan == 'enterprise' ? 120 : 0" },
-      idempotency: 'event.data.orderId',
-      cancelOn: [{ event: 'app/order.cancelled', match: 'data.orderId' }, { event: 'app/user.deleted', if: 'async.data.userId == event.data.userId' }],
-    })
+    // Three configs, since batchEvents, singleton and idempotency each exclude some of the others.
+    const configs = [
+      fnWith({
+        concurrency: [{ limit: 5, key: 'event.data.userId' }, { limit: 50, key: '"tenant-" + event.data.tenantId', scope: 'env' }],
+        throttle: { limit: 10, period: '1m', key: 'event.data.userId' },
+        rateLimit: { limit: 1, period: '1h', key: 'event.data.userId' },
+        debounce: { period: '5m', key: 'event.data.userId' },
+        priority: { run: "event.data.plan == 'enterprise' ? 120 : 0" },
+        cancelOn: [{ event: 'app/order.cancelled', match: 'data.orderId' }, { event: 'app/user.deleted', if: 'async.data.userId == event.data.userId' }],
+      }),
+      fnWith({ batchEvents: { maxSize: 10, timeout: '5s', key: 'event.data.userId', if: 'event.data.amount > 100' } }),
+      fnWith({ singleton: { mode: 'skip', key: 'event.data.userId' }, idempotency: 'event.data.orderId' }),
+    ]
     const triggers = [{ event: 'app/a', if: "event.data.plan == 'pro' && size(event.data.items) > 0" }, { cron: 'TZ=Europe/Paris 0 9 * * *' }]
-    expect(normalizeFunctionConfig(config, triggers).triggers).toEqual(triggers)
+    for (const config of configs) expect(normalizeFunctionConfig(config, triggers).triggers).toEqual(triggers)
   })
 })
 
@@ -181,6 +183,7 @@ describe('normalizeFunctionConfig normalises good config', () => {
       triggers: [EVENT],
       retry: { attempts: 3, backoff: 'exponential', initialDelayMs: 1_000, maxDelayMs: 3_600_000 },
       limits: { maxSteps: 1_000, maxStepOutputBytes: 4 * 1024 * 1024 },
+      flow: { concurrency: [] },
     })
   })
 
@@ -250,16 +253,17 @@ describe('normalizeFunctionConfig normalises good config', () => {
       throttle: { limit: 2, period: '6s', burst: 1 },
       rateLimit: { limit: 1, period: '1h30m', key: 'event.data.id' },
       debounce: { period: '5m', timeout: '1h' },
-      batchEvents: { maxSize: 100, timeout: '5s', if: 'event.data.ok' },
       cancelOn: [{ event: 'shop/order.cancelled', match: 'data.orderId', timeout: '7d' }],
       timeouts: { start: '1m', finish: 60_000 },
-      idempotency: 'event.data.orderId',
       priority: { run: 'event.data.priority' },
-      singleton: { mode: 'skip', key: 'event.data.userId' },
       description: 'Charges and ships an order',
       onFailure: () => undefined,
     })
     expect(normalizeFunctionConfig(config, EVENT).id).toBe('process-order')
+    const batched = fnWith({ batchEvents: { maxSize: 100, timeout: '5s', if: 'event.data.ok' }, concurrency: 10, throttle: { limit: 1, period: '1s' } })
+    expect(normalizeFunctionConfig(batched, EVENT).flow?.batchEvents).toEqual({ maxSize: 100, timeoutMs: 5_000, if: 'event.data.ok' })
+    const singleton = fnWith({ idempotency: 'event.data.orderId', singleton: { mode: 'skip', key: 'event.data.userId' } })
+    expect(normalizeFunctionConfig(singleton, EVENT).flow?.singleton).toEqual({ mode: 'skip', key: 'event.data.userId' })
   })
 })
 

@@ -1,0 +1,254 @@
+/**
+ * The flow gate actor: one Durable Object per (option, function, key value), addressed by
+ * `idFromName('gate:<kind>:<functionId>:<keyValue>')` (flow-gate-rpc.ts). It hosts one pure core
+ * of machines/flow on SQLite and makes the decisions taken when an event arrives, before a run
+ * exists: `rateLimit` and `idempotency` (lossy), `debounce` and `batchEvents` (deferred: this
+ * object starts the run later, on its alarm or when the batch fills), `singleton`.
+ *
+ * - Persist, then act. The core's new state, the subject decided and any run start it implies
+ *   are written in one transaction; then the alarm is set (soon, while a start is pending); then
+ *   the runs are started. A start that fails stays pending and the alarm retries it.
+ * - Idempotent. Every event id (run id for singleton) is remembered with its outcome for 24 h,
+ *   so a redelivered event gets the same answer and never counts, debounces or batches twice.
+ *   Run ids are derived (debounce: from the fired event; batch: from its first event), so a
+ *   start performed twice reaches the same run actor and starts one run.
+ * - One at a time. Calls that await other objects (singleton's status check, starts) are
+ *   serialized in this object, so two arrivals never decide on the same stale state.
+ */
+import { DurableObject } from 'cloudflare:workers'
+import {
+  addToBatch,
+  admitRateLimited,
+  arriveSingleton,
+  createIdempotency,
+  createRateLimit,
+  emptyBatch,
+  emptyDebounce,
+  emptySingleton,
+  finishSingleton,
+  fireDebounce,
+  flushDueBatch,
+  pushDebounce,
+  type BatchState,
+  type DebounceState,
+  type RateLimitState,
+  type SingletonState,
+  type SingletonVerdict,
+} from '../machines/index.js'
+import type { RunEventPayload } from './engine/executor.js'
+import { jsonByteLength } from './engine/jsonify.js'
+import { deriveRunId } from './engine/run-id.js'
+import type { AdmitRequest, BatchRequest, DebounceRequest, FlowGateEnv, FlowGateInspection, SingletonRequest } from './flow-gate-rpc.js'
+import { startFlowRun } from './flow-gate-start.js'
+import { findFunction } from './registry.js'
+import { runActorStub } from './run-actor.js'
+import { FlowGateStore, type FlowGateKind, type PendingStart } from './storage/flow-gate-store.js'
+
+/** After a run start failed, the alarm tries it again this much later. */
+const START_RETRY_MS = 10_000
+/**
+ * A batch is stored as one SQLite value and handed to one run, whose trigger is one value too;
+ * both must stay under Durable Objects' 2 MB. An event that would take the open batch past this
+ * flushes it first (Inngest flushes at 10 MiB).
+ */
+export const MAX_BATCH_BYTES = 1_000_000
+
+export class FlowGateActor extends DurableObject<FlowGateEnv> {
+  private store!: FlowGateStore
+  private tail: Promise<unknown> = Promise.resolve()
+
+  constructor(ctx: DurableObjectState, env: FlowGateEnv) {
+    super(ctx, env)
+    void ctx.blockConcurrencyWhile(async () => {
+      this.store = new FlowGateStore(ctx.storage)
+    })
+  }
+
+  /**
+   * `rateLimit` / `idempotency`: whether the event may start a run. An allowed event takes a
+   * place in the sliding window; a skipped one is for the caller to record as a skipped run.
+   * Synchronous, so atomic; a redelivered event gets its first answer.
+   */
+  admit(request: AdmitRequest): 'allowed' | 'skipped' {
+    const now = Date.now()
+    return this.store.transaction(() => {
+      const known = this.store.outcome(request.eventId)
+      if (known === 'allowed' || known === 'skipped') return known
+      const stored = this.store.read<RateLimitState>()?.state
+      const fresh = request.kind === 'idempotency' ? createIdempotency() : createRateLimit(request)
+      // A deploy may change the limit or period: the window adopts them.
+      const state = stored ? { ...stored, limit: fresh.limit, periodMs: fresh.periodMs } : fresh
+      const decision = admitRateLimited(state, now)
+      this.store.write({ kind: request.kind, functionId: request.functionId, state: decision.state, wakeAt: null })
+      this.store.remember(request.eventId, decision.outcome, now)
+      return decision.outcome
+    })
+  }
+
+  /** `debounce`: the event replaces the pending one; the run starts when its quiet period ends. */
+  debounce(request: DebounceRequest): Promise<void> {
+    return this.serialized(async () => {
+      const { functionId, event } = request
+      if (this.store.outcome(event.id) === null) {
+        const now = Date.now()
+        const state = this.store.read<DebounceState<RunEventPayload>>()?.state ?? emptyDebounce<RunEventPayload>()
+        const timing = request.timeoutMs === undefined ? { periodMs: request.periodMs } : { periodMs: request.periodMs, timeoutMs: request.timeoutMs }
+        const decision = pushDebounce(state, event, now, timing)
+        const starts = decision.fire ? [await this.startOf(functionId, [decision.fire.event])] : []
+        this.commit('debounce', functionId, decision.state, decision.wakeAt, starts, () => this.store.remember(event.id, 'debounced', now))
+      }
+      await this.act()
+    })
+  }
+
+  /** `batchEvents`: the event joins the open batch; a full batch starts its run at once. */
+  batch(request: BatchRequest): Promise<void> {
+    return this.serialized(async () => {
+      const { functionId, event } = request
+      if (this.store.outcome(event.id) === null) {
+        const now = Date.now()
+        const options = { maxSize: request.maxSize, timeoutMs: request.timeoutMs }
+        let state = this.store.read<BatchState<RunEventPayload>>()?.state ?? emptyBatch<RunEventPayload>()
+        const flushed: RunEventPayload[][] = []
+        if (state.open && jsonByteLength(JSON.stringify([...state.open.events, event])) > MAX_BATCH_BYTES) {
+          // Flushing "at infinity" is the core's flush-now: the open batch goes as it is.
+          const early = flushDueBatch(state, Number.POSITIVE_INFINITY)
+          if (early.flush) flushed.push([...early.flush])
+          state = early.state
+        }
+        const decision = addToBatch(state, event, now, options)
+        if (decision.flush) flushed.push([...decision.flush])
+        const starts = await Promise.all(flushed.map((events) => this.startOf(functionId, events)))
+        this.commit('batch', functionId, decision.state, decision.wakeAt, starts, () => this.store.remember(event.id, 'batched', now))
+      }
+      await this.act()
+    })
+  }
+
+  /**
+   * `singleton`: whether run `runId` may start while the key has an active run. The recorded
+   * active run counts as active while its start is pending here or its actor says Running or
+   * Scheduled; a finished (or never started) one frees the key. No finish notification needed.
+   */
+  singleton(request: SingletonRequest): Promise<SingletonVerdict['type']> {
+    return this.serialized(async () => {
+      const { functionId, runId } = request
+      let verdict = this.store.outcome(runId) as SingletonVerdict['type'] | null
+      if (verdict === null) {
+        let state = this.store.read<SingletonState>()?.state ?? emptySingleton()
+        const active = state.activeRunId
+        if (active !== null && active !== runId && !this.store.hasStart(active) && !(await this.isActive(active))) state = finishSingleton(state, active)
+        const arrival = arriveSingleton(state, runId, request.mode)
+        const { type } = arrival.verdict
+        const start: PendingStart = {
+          runId,
+          functionId,
+          events: request.events,
+          direct: true,
+          ...(type === 'skip' ? { skip: 'singleton' } : {}),
+          ...(arrival.verdict.type === 'cancel-then-start' ? { cancel: arrival.verdict.previous } : {}),
+        }
+        const now = Date.now()
+        this.commit('singleton', functionId, arrival.state, undefined, [start], () => this.store.remember(runId, type, now))
+        verdict = type
+      }
+      await this.act()
+      return verdict
+    })
+  }
+
+  /** The gate as persisted, with its pending starts; null if it never decided anything. */
+  inspect(): FlowGateInspection | null {
+    const gate = this.store.read<unknown>()
+    return gate ? { ...gate, pendingStarts: this.store.starts() } : null
+  }
+
+  /** Fires a due debounce period or batch timeout, and retries pending starts. */
+  override alarm(alarmInfo?: AlarmInvocationInfo): Promise<void> {
+    return this.serialized(async () => {
+      const gate = this.store.read<unknown>()
+      if (!gate) return this.ctx.storage.deleteAlarm()
+      // The runtime fires an alarm at or after its time and says which time that was. Called
+      // without alarmInfo (a test's runDurableObjectAlarm, which time-travels), the time the
+      // alarm was set for is due even if the clock reads earlier, as with the cron actor and the
+      // run host. An alarm set to retry a pending start proves nothing about the wake time.
+      const setFor = alarmInfo ? alarmInfo.scheduledTime : this.store.starts().length > 0 ? 0 : (gate.wakeAt ?? 0)
+      const at = Math.max(Date.now(), setFor)
+      if (gate.kind === 'debounce') {
+        const decision = fireDebounce(gate.state as DebounceState<RunEventPayload>, at)
+        const starts = decision.fire ? [await this.startOf(gate.functionId, [decision.fire.event])] : []
+        this.commit('debounce', gate.functionId, decision.state, decision.wakeAt, starts)
+      } else if (gate.kind === 'batch') {
+        const decision = flushDueBatch(gate.state as BatchState<RunEventPayload>, at)
+        const starts = decision.flush ? [await this.startOf(gate.functionId, decision.flush)] : []
+        this.commit('batch', gate.functionId, decision.state, decision.wakeAt, starts)
+      }
+      await this.act()
+    })
+  }
+
+  /** The gate's new state, its wake time, the starts it implies and `also`, in one transaction. */
+  private commit(kind: FlowGateKind, functionId: string, state: unknown, wakeAt: number | undefined, starts: readonly PendingStart[], also?: () => void): void {
+    this.store.transaction(() => {
+      this.store.write({ kind, functionId, state, wakeAt: wakeAt ?? null })
+      for (const start of starts) this.store.addStart(start)
+      also?.()
+    })
+  }
+
+  /** The run for `events` (a debounce's fired event, a batch): its id derives from the first. */
+  private async startOf(functionId: string, events: readonly RunEventPayload[]): Promise<PendingStart> {
+    const first = events[0]!
+    return { runId: await deriveRunId(first.id, functionId, first.ts), functionId, events }
+  }
+
+  /** Alarm first (so a start that fails is retried), then the starts, then the alarm again. */
+  private async act(): Promise<void> {
+    await this.syncAlarm()
+    const starts = this.store.starts()
+    if (starts.length === 0) return
+    for (const start of starts) {
+      try {
+        await this.perform(start)
+        this.store.deleteStart(start.runId)
+      } catch (error) {
+        console.error(`inngest.do: flow gate could not start run ${start.runId} of ${start.functionId}; its alarm retries:`, error)
+      }
+    }
+    await this.syncAlarm()
+  }
+
+  private async perform(start: PendingStart): Promise<void> {
+    const { runId, functionId, events } = start
+    if (!findFunction(functionId)) {
+      // Deployed without the function: nothing can run it, and retrying would never end.
+      console.warn(`inngest.do: flow gate dropped run ${runId}: no function "${functionId}" is registered in this worker.`)
+      return
+    }
+    if (!start.direct) return void (await startFlowRun(this.env, functionId, runId, events))
+    if (start.cancel) await runActorStub(this.env.INNGEST_RUNS, start.cancel).cancel('singleton')
+    await runActorStub(this.env.INNGEST_RUNS, runId).start({ runId, functionId, events, ...(start.skip ? { skip: start.skip } : {}) })
+  }
+
+  private async isActive(runId: string): Promise<boolean> {
+    const { status } = await runActorStub(this.env.INNGEST_RUNS, runId).inspect()
+    return status === 'Running' || status === 'Scheduled'
+  }
+
+  /** The alarm soon while a start is pending, else at the gate's wake time; none otherwise. */
+  private async syncAlarm(): Promise<void> {
+    const storage = this.ctx.storage
+    const current = await storage.getAlarm()
+    const wakeAt = this.store.read<unknown>()?.wakeAt ?? null
+    const wanted = this.store.starts().length > 0 ? Math.min(current ?? Number.POSITIVE_INFINITY, Date.now() + START_RETRY_MS) : wakeAt
+    if (wanted === null) return current === null ? undefined : storage.deleteAlarm()
+    if (current !== wanted) await storage.setAlarm(wanted)
+  }
+
+  /** Runs `work` after every earlier call of this object has finished. */
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work)
+    this.tail = run.catch(() => undefined)
+    return run
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Typed access to a slot actor's storage: one state row (a concurrency pool or a throttle),
+ * throttle starts kept for a day (idempotent enqueue), and pending "you may go" notifications.
+ */
+import { migrate } from './migrations.js'
+import { SLOT_SCHEMA } from './slot-schema.js'
+
+/** Throttle starts are remembered this long, so a repeated enqueue of a started run is a no-op. */
+const STARTED_RETENTION_MS = 24 * 60 * 60 * 1000
+
+export class SlotStore {
+  private readonly sql: SqlStorage
+
+  constructor(private readonly storage: DurableObjectStorage) {
+    this.sql = storage.sql
+    migrate(storage, SLOT_SCHEMA)
+  }
+
+  transaction<T>(write: () => T): T {
+    return this.storage.transactionSync(write)
+  }
+
+  readState<T>(): T | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'state'").toArray()[0]
+    return row ? (JSON.parse(row.value) as T) : null
+  }
+
+  writeState(state: unknown): void {
+    this.sql.exec(
+      "INSERT INTO inngest_slot_state (key, value) VALUES ('state', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      JSON.stringify(state),
+    )
+  }
+
+  wasStarted(runId: string): boolean {
+    return this.sql.exec('SELECT 1 FROM inngest_slot_started WHERE run_id = ?', runId).toArray().length > 0
+  }
+
+  markStarted(runIds: readonly string[], at: number): void {
+    this.sql.exec('DELETE FROM inngest_slot_started WHERE at < ?', at - STARTED_RETENTION_MS)
+    for (const runId of runIds) this.sql.exec('INSERT OR IGNORE INTO inngest_slot_started (run_id, at) VALUES (?, ?)', runId, at)
+  }
+
+  addNotifications(runIds: readonly string[]): void {
+    for (const runId of runIds) this.sql.exec('INSERT OR IGNORE INTO inngest_slot_notify (run_id) VALUES (?)', runId)
+  }
+
+  notifications(): string[] {
+    return this.sql.exec<{ run_id: string }>('SELECT run_id FROM inngest_slot_notify').toArray().map((row) => row.run_id)
+  }
+
+  notified(runId: string): void {
+    this.sql.exec('DELETE FROM inngest_slot_notify WHERE run_id = ?', runId)
+  }
+
+  /** The time the alarm was last set for (null: none). */
+  readAlarmAt(): number | null {
+    const row = this.sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'alarm'").toArray()[0]
+    return row ? (JSON.parse(row.value) as number | null) : null
+  }
+
+  writeAlarmAt(at: number | null): void {
+    this.sql.exec(
+      "INSERT INTO inngest_slot_state (key, value) VALUES ('alarm', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      JSON.stringify(at),
+    )
+  }
+}
