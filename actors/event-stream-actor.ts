@@ -3,6 +3,7 @@
  * name in arrival order and the waits (`step.waitForEvent`) and cancellations (`cancelOn`)
  * registered against it. Registering and ingesting happen in the same single-threaded object,
  * so an event is either seen by a registered wait or found by the wait's lookback: never missed.
+ * An event resolves at most one wait of a run (loops of waits take events in turn).
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
@@ -37,8 +38,14 @@ export class EventStreamActor extends DurableObject {
     return this.store.transaction(() => {
       this.store.prune(now)
       this.store.appendEvent(event, now)
+      const consumed = new Map<string, boolean>()
+      const alreadyUsed = (runId: string) => consumed.get(runId) ?? this.store.consumedBy(runId).has(event.id)
       for (const open of this.store.openRegistrations()) {
-        if (satisfies(open, event)) this.store.resolve(open.runId, open.stepKey, event.id)
+        // A wait takes an event only if no other wait of its run took it (a cancellation always can).
+        if (open.kind === 'wait' && alreadyUsed(open.runId)) continue
+        if (!satisfies(open, event)) continue
+        this.store.resolve(open.runId, open.stepKey, event.id)
+        if (open.kind === 'wait') consumed.set(open.runId, true)
       }
       return this.store.resolvedBy(event.id)
     })
@@ -53,10 +60,16 @@ export class EventStreamActor extends DurableObject {
     return this.store.transaction(() => {
       const existing = this.store.registration(registration.runId, registration.stepKey)
       if (existing) return existing.resolvedBy ? this.store.event(existing.resolvedBy) : null
-      const early = this.store.eventsSince(registration.sinceTs).find((event) => satisfies(registration, event))
+      const consumed = registration.kind === 'wait' ? this.store.consumedBy(registration.runId) : new Set<string>()
+      const early = this.store.eventsSince(registration.sinceTs).find((event) => !consumed.has(event.id) && satisfies(registration, event))
       this.store.insertRegistration(registration, early?.id ?? null)
       return early ?? null
     })
+  }
+
+  /** The run stopped waiting at `stepKey` (timeout): close it, releasing a raced-in event. */
+  close(runId: string, stepKey: string): void {
+    this.store.close(runId, stepKey)
   }
 
   /** Drops a finished run's registrations. */
@@ -74,5 +87,6 @@ export function eventStreamStub(namespace: DurableObjectNamespace<EventStreamAct
 export interface EventStreamRpc {
   ingest(event: RunEventPayload): Promise<StreamMatch[]>
   register(registration: WaitRegistration): Promise<RunEventPayload | null>
+  close(runId: string, stepKey: string): Promise<void>
   forget(runId: string): Promise<void>
 }

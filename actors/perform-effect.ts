@@ -29,6 +29,8 @@ export async function performEffect(effect: RunEffect, runId: string, ports: Run
       else await self.cancel(`Cancelled by event ${early.name} (${early.id})`)
       return
     }
+    case 'close':
+      return ports.close ? ports.close(runId, effect.event, effect.stepKey) : missing('close', effect)
     case 'forget':
       return ports.forget ? ports.forget(runId, effect.events) : missing('forget', effect)
     case 'publish':

@@ -43,6 +43,7 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
   return {
     startRun: (request) => runActorStub(env.INNGEST_RUNS, request.runId).start(request),
     register: (registration) => eventStreamStub(env.INNGEST_EVENT_STREAMS, registration.event).register(registration),
+    close: (runId, event, stepKey) => eventStreamStub(env.INNGEST_EVENT_STREAMS, event).close(runId, stepKey),
     forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
     publishEvents: (events) => publishEvents(env, [...events]),
     notifyParent: (parent, result) => runActorStub(env.INNGEST_RUNS, parent.runId).resolveInvoke(parent.stepKey, result),

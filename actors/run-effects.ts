@@ -23,6 +23,8 @@ export type RunEffect =
   | { readonly kind: 'start-run'; readonly functionId: string; readonly event: RunEventPayload; readonly parent?: ParentLink }
   /** Register a wait or cancellation with the event stream of its name. */
   | { readonly kind: 'register'; readonly registration: WaitRegistration }
+  /** Close the wait at `stepKey` (it timed out) in the stream of `event`. */
+  | { readonly kind: 'close'; readonly event: string; readonly stepKey: string }
   /** Drop this run's registrations from these event streams. */
   | { readonly kind: 'forget'; readonly events: readonly string[] }
   /** Publish events (system events such as `inngest/function.finished`), ids derived. */
@@ -39,6 +41,7 @@ export interface RunPorts {
   startRun?(request: StartRunRequest): Promise<unknown>
   /** Registers with the event stream; returns an event that already matched (lookback), if any. */
   register?(registration: WaitRegistration): Promise<RunEventPayload | null>
+  close?(runId: string, event: string, stepKey: string): Promise<void>
   forget?(runId: string, events: readonly string[]): Promise<void>
   publishEvents?(events: readonly RunEventPayload[]): Promise<unknown>
   notifyParent?(parent: ParentLink, result: InvokeResult): Promise<void>

@@ -282,7 +282,10 @@ export class RunHost {
     if (timer.kind === 'sleep') return void this.commit({ type: 'SLEEP.ELAPSED', stepKey, at }, () => this.store.settleStep(stepKey, { output: 'null' }, at))
     const invoked = this.store.readStep(stepKey)?.kind === 'invoke'
     const outcome = invoked ? { error: { name: 'InngestInvokeTimeoutError', message: `step "${stepKey}": the invoked function did not finish before the timeout` } } : { output: 'null' }
-    this.commit({ type: 'WAIT.TIMED_OUT', stepKey, at }, () => this.store.settleStep(stepKey, outcome, at))
+    this.commit({ type: 'WAIT.TIMED_OUT', stepKey, at }, () => {
+      this.store.settleStep(stepKey, outcome, at)
+      if (!invoked && timer.event) this.store.appendEffect({ kind: 'close', event: timer.event, stepKey } satisfies RunEffect)
+    })
   }
 
   /**

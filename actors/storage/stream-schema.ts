@@ -23,6 +23,7 @@ export const STREAM_SCHEMA: Schema = {
        since_ts INTEGER NOT NULL,
        expires_at INTEGER NOT NULL,
        resolved_by TEXT,
+       registered_seq INTEGER NOT NULL,
        PRIMARY KEY (run_id, step_key)
      ) WITHOUT ROWID;
      CREATE INDEX inngest_stream_waits_open ON inngest_stream_waits (resolved_by, expires_at);`,

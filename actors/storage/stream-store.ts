@@ -94,8 +94,15 @@ export class StreamStore {
       .map((row) => JSON.parse(row.payload) as RunEventPayload)
   }
 
+  /** Unresolved registrations, oldest first: an event goes to a run's earliest wait. */
   openRegistrations(): StoredRegistration[] {
-    return this.sql.exec<Row>('SELECT * FROM inngest_stream_waits WHERE resolved_by IS NULL').toArray().map(toRegistration)
+    return this.sql.exec<Row>('SELECT * FROM inngest_stream_waits WHERE resolved_by IS NULL ORDER BY registered_seq').toArray().map(toRegistration)
+  }
+
+  /** Events that already resolved one of `runId`'s waits: each resolves at most one per run. */
+  consumedBy(runId: string): Set<string> {
+    const rows = this.sql.exec<{ resolved_by: string }>("SELECT resolved_by FROM inngest_stream_waits WHERE run_id = ? AND kind = 'wait' AND resolved_by IS NOT NULL", runId)
+    return new Set(rows.toArray().map((row) => row.resolved_by))
   }
 
   registration(runId: string, stepKey: string): StoredRegistration | undefined {
@@ -105,7 +112,8 @@ export class StreamStore {
 
   insertRegistration(registration: WaitRegistration, resolvedBy: string | null): void {
     this.sql.exec(
-      'INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by, registered_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(registered_seq), 0) + 1 FROM inngest_stream_waits))`,
       registration.runId,
       registration.stepKey,
       registration.kind,
@@ -131,5 +139,13 @@ export class StreamStore {
 
   forget(runId: string): void {
     this.sql.exec('DELETE FROM inngest_stream_waits WHERE run_id = ?', runId)
+  }
+
+  /**
+   * Closes a registration whose run stopped waiting (timed out). If an event raced in and was
+   * marked for it, that event is released: the run never took it, so its later waits may.
+   */
+  close(runId: string, stepKey: string): void {
+    this.sql.exec("UPDATE inngest_stream_waits SET resolved_by = '#closed' WHERE run_id = ? AND step_key = ?", runId, stepKey)
   }
 }

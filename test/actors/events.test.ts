@@ -36,6 +36,19 @@ describe('waitForEvent', () => {
     expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toEqual({ by: 'early' })
   })
 
+  it('gives each wait of a loop the next event: none twice, none missed', async () => {
+    const queue = uniqueLabel('queue')
+    const runId = await trigger('queue/opened', { queue }, 'shop-drain-queue')
+    await waitForRun(runId, (r) => stateOf(r) === 'sleeping')
+    await sendEvent('queue/item', { queue, n: 1 })
+    await sendEvent('queue/item', { queue, n: 2 })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    await runDurableObjectAlarm(rawStub(runId))
+    await waitForRun(runId, (r) => stateOf(r) === 'waiting' && r.steps.length === 4)
+    await sendEvent('queue/item', { queue, n: 3 })
+    expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toEqual([1, 2, 3])
+  })
+
   it('filters with a CEL if over the trigger and the candidate', async () => {
     const account = uniqueLabel('acct')
     const runId = await trigger('payment/expected', { account }, 'shop-await-big-payment')
