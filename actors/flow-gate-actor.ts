@@ -16,25 +16,9 @@
  *   serialized in this object, so two arrivals never decide on the same stale state.
  */
 import { DurableObject } from 'cloudflare:workers'
-import {
-  addToBatch,
-  admitRateLimited,
-  arriveSingleton,
-  createIdempotency,
-  createRateLimit,
-  emptyBatch,
-  emptyDebounce,
-  emptySingleton,
-  finishSingleton,
-  fireDebounce,
-  flushDueBatch,
-  pushDebounce,
-  type BatchState,
-  type DebounceState,
-  type RateLimitState,
-  type SingletonState,
-  type SingletonVerdict,
-} from '../machines/index.js'
+import { addToBatch, admitRateLimited, arriveSingleton, createIdempotency, createRateLimit, emptyBatch, emptyDebounce, emptySingleton } from '../machines/index.js'
+import { finishSingleton, fireDebounce, flushDueBatch, pushDebounce } from '../machines/index.js'
+import type { BatchState, DebounceState, RateLimitState, SingletonState, SingletonVerdict } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { jsonByteLength } from './engine/jsonify.js'
 import { deriveRunId } from './engine/run-id.js'
@@ -53,6 +37,7 @@ const START_RETRY_MS = 10_000
  */
 export const MAX_BATCH_BYTES = 1_000_000
 
+/** One flow gate (see above); reach it with `flowGateFor` / `flowGateStub` (flow-gate-rpc.ts). */
 export class FlowGateActor extends DurableObject<FlowGateEnv> {
   private store!: FlowGateStore
   private tail: Promise<unknown> = Promise.resolve()
@@ -238,9 +223,12 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
   /** The alarm soon while a start is pending, else at the gate's wake time; none otherwise. */
   private async syncAlarm(): Promise<void> {
     const storage = this.ctx.storage
+    const now = Date.now()
     const current = await storage.getAlarm()
     const wakeAt = this.store.read<unknown>()?.wakeAt ?? null
-    const wanted = this.store.starts().length > 0 ? Math.min(current ?? Number.POSITIVE_INFINITY, Date.now() + START_RETRY_MS) : wakeAt
+    // An alarm time already past is the one being handled: it will not fire again.
+    const upcoming = current !== null && current > now ? current : Number.POSITIVE_INFINITY
+    const wanted = this.store.starts().length > 0 ? Math.min(upcoming, now + START_RETRY_MS) : wakeAt
     if (wanted === null) return current === null ? undefined : storage.deleteAlarm()
     if (current !== wanted) await storage.setAlarm(wanted)
   }

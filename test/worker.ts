@@ -12,6 +12,7 @@ import { cronFunctions } from './fixtures/cron-functions.js'
 import './fixtures/typed-event-functions.js'
 import './fixtures/flow-gate-functions.js'
 import './fixtures/flow-functions.js'
+import './fixtures/flow-history-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'

@@ -1,6 +1,7 @@
 /** The flow gate actor's schema history (see migrations.ts). */
 import type { Schema } from './migrations.js'
 
+/** Tables `inngest_flow_gate`, `inngest_flow_gate_seen`, `inngest_flow_gate_starts`. */
 export const FLOW_GATE_SCHEMA: Schema = {
   name: 'flow-gate',
   migrations: [

@@ -40,6 +40,7 @@ const PRUNE_BATCH = 100
 
 type Row = Record<string, string | number | null>
 
+/** One gate's tables; construct it in the actor's `blockConcurrencyWhile` (it migrates). */
 export class FlowGateStore {
   private readonly sql: SqlStorage
 

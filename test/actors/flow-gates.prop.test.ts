@@ -140,6 +140,7 @@ describe('flow gates (property)', () => {
   })
 
   it.each<[string, Action[]]>([
+    ['an older event redelivered within its quiet period', [{ do: 'send', dup: 0 }, { do: 'send', dup: 1 }, { do: 'redeliver', pick: 0 }, { do: 'quiet' }]],
     ['a redelivery after its quiet period ended', [{ do: 'send', dup: 0 }, { do: 'quiet' }, { do: 'redeliver', pick: 0 }, { do: 'send', dup: 0 }]],
     ['evictions between every event', [{ do: 'send', dup: 1 }, { do: 'evict', gate: 'debounce' }, { do: 'send', dup: 1 }, { do: 'evict', gate: 'singleton' }, { do: 'send', dup: 2 }, { do: 'evict', gate: 'rateLimit' }, { do: 'send', dup: 0 }, { do: 'send', dup: 0 }]],
   ])('holds for %s', async (_, actions) => {

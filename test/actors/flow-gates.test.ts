@@ -16,7 +16,7 @@ const SKIP = 'shop-gate-singleton-skip'
 const CANCEL = 'shop-gate-singleton-cancel'
 
 type Pending = { pending: { event: { id: string }; count: number; firstAt: number; lastAt: number; dueAt: number } | null }
-const alarmOf = (stub: DurableObjectStub) => runInDurableObject(stub, (_: FlowGateActor, state) => state.storage.getAlarm())
+const alarmOf = (stub: DurableObjectStub<FlowGateActor>) => runInDurableObject(stub, (_: FlowGateActor, state) => state.storage.getAlarm())
 const completed = async (eventId: string, functionId: string) => waitForRun(await runIdFor(eventId, functionId), (run) => run.status === 'Completed')
 const skipReason = async (eventId: string, functionId: string) => {
   const run = await waitForRun(await runIdFor(eventId, functionId), (r) => r.status === 'Skipped')
