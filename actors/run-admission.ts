@@ -90,6 +90,8 @@ export async function releaseSlots(ports: SlotPorts, admission: Admission, runId
   await Promise.all(admission.concurrency.map(({ slot }) => ports.release(slot, runId)))
 }
 
-export async function renewSlots(ports: SlotPorts, admission: Admission, runId: string, until: number): Promise<void> {
-  await Promise.all(admission.concurrency.map(({ slot }) => ports.renew(slot, runId, until)))
+/** Extends the run's leases; false if any had already expired (its slot may be someone else's). */
+export async function renewSlots(ports: SlotPorts, admission: Admission, runId: string, until: number): Promise<boolean> {
+  const renewed = await Promise.all(admission.concurrency.map(({ slot }) => ports.renew(slot, runId, until)))
+  return renewed.every(Boolean)
 }

@@ -49,6 +49,8 @@ export class RunHost {
   private pass: PassHandle | null = null
   /** Whether the alarm was last set for a timer (after eviction, unknown: assume so). */
   private alarmForTimer = true
+  /** Set when a lease renewal failed during the pass: it stops at its next step. */
+  private leaseLost = false
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
   constructor(private readonly options: RunHostOptions) {
@@ -133,7 +135,7 @@ export class RunHost {
     if (this.pass) {
       // A long pass: keep its concurrency leases alive and the watchdog armed.
       const slots = this.ports.slots
-      if (slots) await renewSlots(slots, this.admission(), snapshot.context.runId, this.now() + LEASE_MS)
+      if (slots && !(await renewSlots(slots, this.admission(), snapshot.context.runId, this.now() + LEASE_MS))) this.leaseLost = true
       return this.syncAlarm()
     }
     if (snapshot.value === 'queued') return this.admit()
@@ -240,6 +242,7 @@ export class RunHost {
     }
     const memo = new Map(this.store.readSteps().map((row) => [row.key, row]))
     const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events: this.triggers() }
+    this.leaseLost = false
     const pass = new InProcessExecutor(fn).start(input, createRecorder(this.recorderHost(), memo))
     this.pass = pass
     const settled = this.syncAlarm()
@@ -353,6 +356,7 @@ export class RunHost {
       now: () => this.now(),
       context: () => this.snapshot!.context,
       triggers: () => this.triggers(),
+      holdsSlots: () => !this.leaseLost,
       commit: (event: RunEvent, write?: (next: RunSnapshot) => void) => this.commit(event, write),
     }
   }

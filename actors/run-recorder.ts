@@ -15,6 +15,8 @@ export interface RecorderHost {
   now(): number
   context(): RunContext
   triggers(): RunEventPayload[]
+  /** Whether the run still holds its concurrency slots. */
+  holdsSlots(): boolean
   commit(event: RunEvent, write?: (next: RunSnapshot) => void): RunSnapshot
 }
 
@@ -33,6 +35,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
     now: at,
     pendingTimer: (stepKey) => host.context().timers.find((timer) => timer.stepKey === stepKey),
     canRecordStep: () => canRecordStep(host.context()),
+    mayStartStep: () => host.holdsSlots(),
     completeStep: (row) => void host.commit({ type: 'STEP.COMPLETED', stepKey: row.key, at: row.endedAt ?? at() }, write(row)),
     failStep: (row, attempt, error, nonRetriable, retryAt) => {
       const event: RunEvent = { type: 'STEP.FAILED', stepKey: row.key, attempt, error, nonRetriable, at: at(), ...(retryAt === undefined ? {} : { retryAt }) }

@@ -29,6 +29,8 @@ export interface StepRecorder {
   readonly memo: ReadonlyMap<string, StepRow>
   pendingTimer(stepKey: string): PendingTimer | undefined
   canRecordStep(): boolean
+  /** False once the run lost its concurrency lease: new steps wait for the next pass. */
+  mayStartStep(): boolean
   completeStep(row: StepRow): void
   failStep(row: StepRow, failedAttempt: number, error: SerializedError, nonRetriable: boolean, retryAt?: number): StepFailureVerdict
   requestSleep(row: StepRow): void

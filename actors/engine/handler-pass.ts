@@ -64,6 +64,8 @@ export class HandlerPass {
     if (recorded?.status === 'failed') return Promise.reject(new StepError(id, recorded.error ?? serializeError('failed')))
     if (this.recorder.pendingTimer(step.key)) return this.suspend()
     if (!recorded && !this.admitNewStep()) return never()
+    // Without a slot, stop at this step boundary; the next pass takes a slot again first.
+    if (!this.recorder.mayStartStep()) return this.suspend()
     return this.execute(step, recorded?.attempts ?? 0, () => fn(step.key))
   }
 

@@ -39,6 +39,26 @@ describe('concurrency', () => {
     for (const label of labels) openGate(`five:${label}`)
     await expect.poll(() => hits('five-start') - before).toBe(7)
   })
+
+  it('stops a run at its next step when its lease expired, until it holds a slot again', async () => {
+    const user = uniqueLabel('user')
+    const [a, b] = [uniqueLabel('a'), uniqueLabel('b')]
+    for (const label of [a, b]) void gate(`two:${label}`)
+    const runA = await trigger('flow/two-steps', { label: a, userId: user }, 'shop-two-steps')
+    await expect.poll(() => hits(`two-first:${a}`)).toBe(1)
+    await trigger('flow/two-steps', { label: b, userId: user }, 'shop-two-steps')
+    // A's lease expires (its holder looks dead): B gets the slot.
+    await runDurableObjectAlarm(rawSlot(`slot:concurrency:fn:shop-two-steps:event.data.userId:${user}`))
+    await expect.poll(() => hits(`two-first:${b}`)).toBe(1)
+    // A's watchdog finds its lease gone; A finishes its step in flight but starts no new one.
+    await runDurableObjectAlarm(rawRun(runA))
+    openGate(`two:${a}`)
+    await settle()
+    expect(hits(`two-second:${a}`)).toBe(0)
+    openGate(`two:${b}`)
+    await expect.poll(() => [hits(`two-second:${b}`), hits(`two-second:${a}`)]).toEqual([1, 1])
+    expect(hits(`two-first:${a}`)).toBe(1)
+  })
 })
 
 describe('throttle', () => {
