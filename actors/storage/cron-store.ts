@@ -3,7 +3,7 @@
  * A tick costs two writes of that row: fired (pending), then started.
  */
 import { CRON_SCHEMA } from './cron-schema.js'
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 
 /** One cron schedule as persisted. */
 export interface CronScheduleState {
@@ -33,12 +33,9 @@ function toState(row: Row): CronScheduleState {
   }
 }
 
-export class CronStore {
-  private readonly sql: SqlStorage
-
+export class CronStore extends SqlStore {
   constructor(storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, CRON_SCHEMA)
+    super(storage, CRON_SCHEMA)
   }
 
   read(): CronScheduleState | null {

@@ -4,7 +4,7 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { EVENT_INDEX_SCHEMA } from './event-index-schema.js'
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 
 const HOUR_MS = 60 * 60 * 1000
 /** Inngest's event-id dedupe window. */
@@ -41,12 +41,9 @@ interface EventRecord extends Record<string, SqlStorageValue> {
 
 const toStoredEvent = (row: EventRecord): StoredEvent => ({ event: JSON.parse(row.payload) as RunEventPayload, receivedAt: row.received_at })
 
-export class EventIndexStore {
-  private readonly sql: SqlStorage
-
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, EVENT_INDEX_SCHEMA)
+export class EventIndexStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, EVENT_INDEX_SCHEMA)
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { FLOW_GATE_SCHEMA } from './flow-gate-schema.js'
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 
 /** The flow-control option a gate actor hosts. */
 export type FlowGateKind = 'rateLimit' | 'idempotency' | 'debounce' | 'batch' | 'singleton'
@@ -41,16 +41,9 @@ const PRUNE_BATCH = 100
 type Row = Record<string, string | number | null>
 
 /** One gate's tables; construct it in the actor's `blockConcurrencyWhile` (it migrates). */
-export class FlowGateStore {
-  private readonly sql: SqlStorage
-
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, FLOW_GATE_SCHEMA)
-  }
-
-  transaction<T>(write: () => T): T {
-    return this.storage.transactionSync(write)
+export class FlowGateStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, FLOW_GATE_SCHEMA)
   }
 
   read<State>(): FlowGateRow<State> | null {

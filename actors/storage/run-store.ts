@@ -4,23 +4,15 @@
  * `transaction` so a transition and its step row commit together.
  */
 import type { PersistedRunSnapshot, SerializedError } from '../../machines/index.js'
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 import { RUN_SCHEMA } from './run-schema.js'
 import { toStepRow, type StepRecord, type StepRow } from './step-row.js'
 
 type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams'
 
-export class RunStore {
-  private readonly sql: SqlStorage
-
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, RUN_SCHEMA)
-  }
-
-  /** Runs `write` as one storage transaction: all of it commits, or none. */
-  transaction<T>(write: () => T): T {
-    return this.storage.transactionSync(write)
+export class RunStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, RUN_SCHEMA)
   }
 
   readSnapshot(): PersistedRunSnapshot | null {

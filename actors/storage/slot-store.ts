@@ -2,22 +2,15 @@
  * Typed access to a slot actor's storage: one state row (a concurrency pool or a throttle),
  * throttle starts kept for a day (idempotent enqueue), and pending "you may go" notifications.
  */
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 import { SLOT_SCHEMA } from './slot-schema.js'
 
 /** Throttle starts are remembered this long, so a repeated enqueue of a started run is a no-op. */
 const STARTED_RETENTION_MS = 24 * 60 * 60 * 1000
 
-export class SlotStore {
-  private readonly sql: SqlStorage
-
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, SLOT_SCHEMA)
-  }
-
-  transaction<T>(write: () => T): T {
-    return this.storage.transactionSync(write)
+export class SlotStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, SLOT_SCHEMA)
   }
 
   readState<T>(): T | null {

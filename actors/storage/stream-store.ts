@@ -3,7 +3,7 @@
  * and the waits and cancellations registered against it.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { migrate } from './migrations.js'
+import { SqlStore } from './sql-store.js'
 import { STREAM_SCHEMA } from './stream-schema.js'
 
 /** How long events are kept for lookback: a wait sees events of at most this age. */
@@ -53,16 +53,9 @@ function toRegistration(row: Row): StoredRegistration {
   }
 }
 
-export class StreamStore {
-  private readonly sql: SqlStorage
-
-  constructor(private readonly storage: DurableObjectStorage) {
-    this.sql = storage.sql
-    migrate(storage, STREAM_SCHEMA)
-  }
-
-  transaction<T>(write: () => T): T {
-    return this.storage.transactionSync(write)
+export class StreamStore extends SqlStore {
+  constructor(storage: DurableObjectStorage) {
+    super(storage, STREAM_SCHEMA)
   }
 
   /** Drops events past retention and registrations long expired, a bounded batch at a time. */
