@@ -19,7 +19,7 @@ export default defineConfig({
       miniflare: {
         bindings: {
           BENCH_SMOKE: process.env.BENCH_SMOKE ?? '',
-          BENCH_ROUNDS: process.env.BENCH_ROUNDS ?? '',
+          BENCH_SCALE: process.env.BENCH_SCALE ?? '',
           BENCH_STORAGE_DIR: storageDir ?? process.env.TMPDIR ?? '/tmp',
         },
       },
@@ -27,7 +27,7 @@ export default defineConfig({
   ],
   test: {
     include: ['bench/**/*.bench.ts'],
-    globalSetup: ['./bench/global-setup.ts'],
+    globalSetup: ['./bench/node/global-setup.ts'],
     fileParallelism: false,
   },
 })

@@ -32,7 +32,16 @@ export interface Contender {
   start(programs: readonly Program[]): Promise<void>
   /** Resolves once the run of `label` reports completed; throws if it ended otherwise. */
   completed(label: string): Promise<void>
+  /**
+   * Untimed, after completion: waits for the runs' follow-up work (ours publishes
+   * `inngest/function.finished`) and frees what they hold (Workflows' local Engine objects are
+   * never evicted: deleted here, or their open files pile up), so the next run starts quiet.
+   */
+  settle(labels: readonly string[]): Promise<void>
 }
+
+/** After a contender settled: time for the queue consumer to route what was just published. */
+const QUIET_MS = 5
 
 const POLL_LIMIT_MS = 30_000
 
@@ -74,6 +83,17 @@ export function programStart(program: Program, runId = program.label) {
   return { runId, functionId: PROGRAM_FUNCTION, events: [event] }
 }
 
+/** Waits until our runs have performed their effects (`effectsPending`), then a quiet gap. */
+async function settleOurs(runIds: readonly string[]): Promise<void> {
+  await Promise.all(
+    runIds.map((runId) => {
+      const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
+      return pollUntil(() => stub.inspect(), (run) => !(run as { effectsPending?: boolean }).effectsPending, `effects of run ${runId}`)
+    }),
+  )
+  await scheduler.wait(QUIET_MS)
+}
+
 /** Ours, started directly: one `start()` RPC per run, as the queue consumer makes it. */
 export const oursDirect: Contender = {
   name: 'ours, start() RPC',
@@ -84,10 +104,12 @@ export const oursDirect: Contender = {
     const stub: RunActorRpc = runActorStub(benchEnv.INNGEST_RUNS, label)
     await pollUntil(() => stub.inspect(), ourRunDone, `run ${label}`)
   },
+  settle: settleOurs,
 }
 
-/** Event ids of the runs started by `send`, by label. */
+/** Event ids of the runs started by `send`, and the run ids derived from them, by label. */
 const sentEvents = new Map<string, string>()
+const sentRuns = new Map<string, string>()
 
 /** Ours, the real path: `inngest.send` → the queue → `routeEvents` → one run actor per event. */
 export const oursSend: Contender = {
@@ -100,13 +122,23 @@ export const oursSend: Contender = {
     const eventId = sentEvents.get(label)
     if (!eventId) throw new Error(`no event was sent for ${label}`)
     sentEvents.delete(label)
-    const stub = runActorStub(benchEnv.INNGEST_RUNS, await deriveRunId(eventId, PROGRAM_FUNCTION, 0))
+    const runId = await deriveRunId(eventId, PROGRAM_FUNCTION, 0)
+    sentRuns.set(label, runId)
+    const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
     await pollUntil(() => stub.inspect(), ourRunDone, `run of event ${eventId}`)
+  },
+  async settle(labels) {
+    const runIds = labels.map((label) => sentRuns.get(label) ?? label)
+    for (const label of labels) sentRuns.delete(label)
+    await settleOurs(runIds)
   },
 }
 
 /** Instances created, by label (their handles save a `get()` per status read). */
 const instances = new Map<string, WorkflowInstance>()
+/** Completed instances not deleted yet. */
+const undeleted: WorkflowInstance[] = []
+const DELETE_IN_BULK = 100
 
 /** Cloudflare Workflows' local engine: one `create()` per run, `status()` until complete. */
 export const workflows: Contender = {
@@ -119,12 +151,29 @@ export const workflows: Contender = {
   async completed(label) {
     const instance = instances.get(label)
     if (!instance) throw new Error(`no instance was created for ${label}`)
-    instances.delete(label)
     const done = ({ status, error }: InstanceStatus) => {
       if (status === 'errored' || status === 'terminated') throw new Error(`instance ${label} ended ${status}: ${JSON.stringify(error)}`)
       return status === 'complete'
     }
     await pollUntil(() => instance.status(), done, `instance ${label}`)
+  },
+  async settle(labels) {
+    // delete() waits ~100 ms before it removes the files, so instances are deleted in bulk.
+    for (const label of labels) {
+      const instance = instances.get(label)
+      instances.delete(label)
+      if (instance) undeleted.push(instance)
+    }
+    if (undeleted.length >= DELETE_IN_BULK) {
+      await Promise.all(
+        undeleted.splice(0).map(async (instance) => {
+          await instance.delete()
+          // The handle is an RPC stub: disposing it lets the engine side let go of it.
+          ;(instance as Partial<Disposable>)[Symbol.dispose]?.()
+        }),
+      )
+    }
+    await scheduler.wait(QUIET_MS)
   },
 }
 
@@ -142,5 +191,8 @@ export const floor: Contender = {
   async completed(label) {
     const stub = stubOf<FloorRpc>(benchEnv.FLOOR, label)
     await pollUntil(() => stub.inspect(), (run) => run.status === 'Completed', `floor run ${label}`)
+  },
+  async settle() {
+    await scheduler.wait(QUIET_MS)
   },
 }

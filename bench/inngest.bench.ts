@@ -5,7 +5,7 @@
  * `it()`s that print: `vitest bench` finds no `bench()` in the Workers pool
  * (cloudflare/workers-sdk#10049). Nothing here asserts a time.
  */
-import { runInDurableObject } from 'cloudflare:test'
+import { env, runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, it } from 'vitest'
 import { breakdownTable, measureBreakdown } from './breakdown.js'
@@ -27,9 +27,21 @@ function print(table: string): void {
   console.log(`\n${table}\n`)
 }
 
+const vars = env as unknown as Record<string, string | undefined>
+
 // Fan-out runs last: it leaves thousands of objects behind, and Workflows' local Engine objects
 // are never evicted, which would weigh on every scenario after it.
 describe(`inngest.do benchmark${settings.smoke ? ' (smoke)' : ''}`, () => {
+  it('setup', () => {
+    print(
+      [
+        `inngest.do benchmark${settings.smoke ? ' (BENCH_SMOKE: every scenario once, small; figures mean nothing)' : ''}: our run actor, Cloudflare Workflows' local`,
+        'engine and the floor (one SQLite row per step) in one local workerd, identical step bodies, contenders interleaved.',
+        `Durable Object storage (miniflare's temp dir): ${vars.BENCH_STORAGE_DIR}. workerd's clock resolves whole milliseconds.`,
+      ].join('\n'),
+    )
+  })
+
   it('1. sequential steps', async () => {
     results.sequential = await sequentialScenario(settings.sequential)
     print(sequentialTable(results.sequential))

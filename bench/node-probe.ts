@@ -1,11 +1,12 @@
 /**
- * The tests' side of bench/global-setup.ts: calls to the Node-side probe server, whose address
+ * The tests' side of bench/node/global-setup.ts: calls to the Node-side probe server, whose address
  * vitest provides. Memory of the workerd process can only be read from outside it.
  */
 import { inject } from 'vitest'
-import type { MemoryReport } from './global-setup.js'
+import type { MemoryReport } from './node/memory-sampler.js'
+import type { WorkflowStorage } from './node/workflows-storage.js'
 
-export type { MemoryReport }
+export type { MemoryReport, WorkflowStorage }
 
 function probeUrl(path: string): string {
   return `${inject('benchProbeUrl')}${path}`
@@ -35,4 +36,9 @@ export function gateUrl(): string {
 /** Whether a POST for `label` reached the Node side. */
 export async function gateReached(label: string): Promise<boolean> {
   return (await call<{ seen: boolean }>('GET', `/gate/${label}`)).seen
+}
+
+/** Rows and bytes of the Workflows instance whose Engine object wrote last. */
+export function lastWorkflowStorage(): Promise<WorkflowStorage> {
+  return call<WorkflowStorage>('GET', '/workflows-storage')
 }

@@ -1,7 +1,7 @@
 /**
- * How much each scenario runs. `npm run bench` uses the full settings (about 3 minutes on two
+ * How much each scenario runs. `npm run bench` uses the full settings (2–3 minutes on two
  * shared cores); `BENCH_SMOKE=1 npm run bench` runs every scenario once, small, to prove the
- * harness works (seconds). `BENCH_ROUNDS` scales the rounds of the timed scenarios.
+ * harness works (seconds). `BENCH_SCALE=2` doubles the rounds of the timed scenarios (0.5 halves).
  */
 import { env } from 'cloudflare:test'
 
@@ -23,7 +23,7 @@ export interface Settings {
 
 export function benchSettings(): Settings {
   const vars = env as unknown as Record<string, string | undefined>
-  const scale = vars.BENCH_ROUNDS ? Math.max(0.1, Number(vars.BENCH_ROUNDS) / 10) : 1
+  const scale = vars.BENCH_SCALE ? Math.max(0.1, Number(vars.BENCH_SCALE) || 1) : 1
   const rounds = (n: number) => Math.max(1, Math.round(n * scale))
   if (vars.BENCH_SMOKE === '1') {
     return {
@@ -38,10 +38,10 @@ export function benchSettings(): Settings {
   }
   return {
     smoke: false,
-    sequential: { sizes: [1, 10, 100, 1_000], rounds: (steps) => rounds(steps >= 1_000 ? 5 : steps >= 100 ? 10 : 20), warmUpRounds: 2 },
-    fanOut: { runs: 1_000, rounds: rounds(3), warmUpRuns: 100 },
+    sequential: { sizes: [1, 10, 100, 1_000], rounds: (steps) => rounds(steps >= 1_000 ? 8 : steps >= 100 ? 15 : 30), warmUpRounds: 2 },
+    fanOut: { runs: 1_000, rounds: rounds(5), warmUpRuns: 100 },
     latency: { runs: 200, warmUpRuns: 10 },
-    resume: { sizes: [0, 10, 100, 1_000], rounds: rounds(5), warmUpRounds: 1 },
+    resume: { sizes: [0, 10, 100, 1_000], rounds: rounds(10), warmUpRounds: 1 },
     storage: { sizes: [1, 10, 100, 1_000], paddedBytes: 1_024 },
     breakdownIterations: 2_000,
   }

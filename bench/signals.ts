@@ -69,6 +69,11 @@ export function whenFinished(...labels: string[]): Promise<void> {
   return whenMarked(labels, 'finishedAt')
 }
 
+/** When the handler of run `label` was about to return (after `whenFinished`). */
+export function finishedAt(label: string): number {
+  return marks.get(label)?.finishedAt ?? Number.NaN
+}
+
 /** Drops a run's marks once the benchmark has read them (fan-out creates thousands). */
 export function forget(label: string): void {
   marks.delete(label)

@@ -40,12 +40,12 @@ export function fixed(value: number, digits = 1): string {
   return Number.isFinite(value) ? value.toFixed(digits) : '–'
 }
 
-/** Columns padded to their widest cell; the first column left-aligned, the rest right-aligned. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Columns padded to their widest cell; the first `textColumns` left-aligned, the rest (figures) right-aligned. */
+export function textTable(header: readonly string[], rows: readonly (readonly string[])[], textColumns = 1): string {
   const all = [header, ...rows]
   const widths = header.map((_, column) => Math.max(...all.map((row) => (row[column] ?? '').length)))
   const line = (row: readonly string[]) =>
-    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
+    row.map((cell, column) => (column < textColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ')
   const rule = widths.map((width) => '─'.repeat(width)).join('  ')
   return [line(header), rule, ...rows.map(line)].join('\n')
 }

@@ -23,10 +23,10 @@ interface Verdict {
   readonly met: boolean | null
 }
 
-/** Ours' per-step time at the largest N of scenario 1 (µs), the "one step" of the resume target. */
+/** Ours' per-step time at the largest N of scenario 1, steps alone (µs): the "one step" of the resume target. */
 export function oursStepMicros(results: BenchResults): number {
   const largest = results.sequential?.sizes.at(-1)
-  return largest ? perStepMicros(largest, 'ours') : Number.NaN
+  return largest ? perStepMicros(largest, 'ours', 'handler') : Number.NaN
 }
 
 function verdicts(results: BenchResults): Verdict[] {
@@ -36,10 +36,12 @@ function verdicts(results: BenchResults): Verdict[] {
   const list: Verdict[] = []
 
   if (largest) {
-    const vsFloor = perStepMicros(largest, 'ours') / perStepMicros(largest, 'floor')
-    const vsWorkflows = perStepMicros(largest, 'workflows') / perStepMicros(largest, 'ours')
-    list.push({ target: 'per-step time within 3× of the floor', figure: `ours/floor ${fixed(vsFloor, 2)}× at N=${largest.steps}`, met: vsFloor <= 3 })
-    list.push({ target: "≥ 20× faster per step than Workflows' local engine", figure: `${fixed(vsWorkflows, 1)}× at N=${largest.steps}`, met: vsWorkflows >= 20 })
+    for (const [figure, how] of [['wall', 'a) status read included'], ['handler', 'b) steps alone']] as const) {
+      const vsFloor = perStepMicros(largest, 'ours', figure) / perStepMicros(largest, 'floor', figure)
+      const vsWorkflows = perStepMicros(largest, 'workflows', figure) / perStepMicros(largest, 'ours', figure)
+      list.push({ target: `per-step time within 3× of the floor, ${how}`, figure: `ours/floor ${fixed(vsFloor, 2)}× at N=${largest.steps}`, met: vsFloor <= 3 })
+      list.push({ target: `≥ 20× faster per step than Workflows, ${how}`, figure: `${fixed(vsWorkflows, 1)}× at N=${largest.steps}`, met: vsWorkflows >= 20 })
+    }
   } else list.push(unchecked('per-step time vs floor and Workflows'))
 
   if (storage) {
@@ -86,5 +88,5 @@ function verdicts(results: BenchResults): Verdict[] {
 
 export function targetsTable(results: BenchResults): string {
   const rows = verdicts(results).map((v) => [v.target, v.figure, v.met === null ? 'not checked' : v.met ? 'met' : 'MISSED'])
-  return ['Targets (ratios from this run)', textTable(['target', 'figure', 'verdict'], rows)].join('\n')
+  return ['Targets (ratios from this run)', textTable(['target', 'figure', 'verdict'], rows, 3)].join('\n')
 }

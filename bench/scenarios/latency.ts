@@ -49,9 +49,12 @@ export function latencyTable(result: LatencyResult): string {
   const cell = (key: Key, pick: 'firstStepMs' | 'wallMs', q: number) => fixed(latencyQuantile(result, key, pick, q), 0)
   const rows = order.map((key) => [names[key], cell(key, 'firstStepMs', 0.5), cell(key, 'firstStepMs', 0.99), cell(key, 'wallMs', 0.5), cell(key, 'wallMs', 0.99), cell(key, 'wallMs', 1)])
   const ratio = (pick: 'firstStepMs' | 'wallMs') => times(latencyQuantile(result, 'workflows', pick, 0.5) / latencyQuantile(result, 'oursSend', pick, 0.5))
+  const settle = (key: Key) => fixed(quantile(result.timings[key].map((timing) => timing.settleMs), 0.5), 0)
   return [
     `3. Latency: ${result.runs} runs per contender of a 1-step function, one at a time, interleaved; ms (workerd's clock: whole ms)`,
     textTable(['contender', 'first step p50', 'p99', 'completed p50', 'p99', 'max'], rows),
     `  Workflows/ours (send) at p50: first step ${ratio('firstStepMs')}, completed ${ratio('wallMs')}`,
+    `  untimed follow-up after completion, median ms (5 ms quiet gap included): ours ${settle('oursDirect')} (its effects: publishing`,
+    `  inngest/function.finished), Workflows ${settle('workflows')} (deleting the instance), floor ${settle('floor')}`,
   ].join('\n')
 }

@@ -12,7 +12,7 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { runActorStub, type RunActorRpc, type StartRunRequest } from '../../actors/index.js'
-import { benchEnv, ourRunDone, pollUntil, stubOf } from '../contenders.js'
+import { benchEnv, oursDirect, ourRunDone, pollUntil, stubOf } from '../contenders.js'
 import type { StorageCounts } from '../row-counter.js'
 import { RESUME_FUNCTION } from '../functions.js'
 import type { Settings } from '../settings.js'
@@ -57,6 +57,7 @@ async function resumeOnce(steps: number): Promise<{ nextStepMs: number; alarmMs:
   if (!(await alarm)) throw new Error(`run ${label} had no alarm set while sleeping`)
   const alarmMs = Date.now() - firedAt
   await pollUntil(() => stub.inspect(), ourRunDone, `run ${label} after its sleep`)
+  await oursDirect.settle([label])
   forget(label)
   return { nextStepMs: nextStepAt - firedAt, alarmMs }
 }
@@ -113,7 +114,7 @@ export function resumeTable(result: ResumeResult, oursPerStepMicros: number): st
     `4. Resume cost (ours only): K recorded steps, sleep, evict, fire the alarm; ms, median [p25–p75] of ${rounds} round(s)`,
     textTable(['K', 'alarm → next step starts', 'alarm → run completed', 'µs per recorded step (vs K=0)', '÷ one step (scenario 1)', 'sql execs', 'rows read'], rows),
     '  sql execs, rows read: the whole resume (construction, alarm, replay, the last step, completion), on the counted twin',
-    `  one step: ours' per-step time at the largest N of scenario 1 (${fixed(oursPerStepMicros, 0)} µs). Workflows' local engine cannot be`,
+    `  one step: ours' per-step time at the largest N of scenario 1, steps alone (${fixed(oursPerStepMicros, 0)} µs). Workflows' local engine cannot be`,
     '  evicted (its Engine object is in another service, preventEviction: true) and sleeps in memory, so it has no resume figure.',
   ].join('\n')
 }

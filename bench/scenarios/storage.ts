@@ -3,12 +3,14 @@
  * storage whose cursors report `rowsWritten`/`rowsRead`, the figures Cloudflare bills), and
  * bytes stored per run (`ctx.storage.sql.databaseSize` after the run completed), with tiny
  * step outputs and with padded ones. The persisted snapshot's size shows whether it grows with
- * the number of steps or with their outputs. Workflows' Engine objects are in another service:
- * their storage cannot be wrapped or sized from here.
+ * the number of steps or with their outputs. Workflows' Engine objects are in another service,
+ * beyond the counting wrapper: the Node side opens their SQLite files instead
+ * (bench/node/workflows-storage.ts) and reports the rows and bytes they keep.
  */
 import { runInDurableObject } from 'cloudflare:test'
 import type { RunInspection } from '../../actors/index.js'
-import { benchEnv, floor, oursDirect, ourRunDone, pollUntil, programStart, stubOf, type Contender } from '../contenders.js'
+import { benchEnv, floor, oursDirect, ourRunDone, pollUntil, programStart, stubOf, workflows, type Contender } from '../contenders.js'
+import { lastWorkflowStorage, type WorkflowStorage } from '../node-probe.js'
 import type { FloorStatus } from '../floor-actor.js'
 import type { Program } from '../program.js'
 import type { StorageCounts } from '../row-counter.js'
@@ -26,6 +28,7 @@ interface CountedRpc<Status> {
 interface Sizes {
   readonly ourBytes: number
   readonly floorBytes: number
+  readonly workflows: WorkflowStorage
   readonly snapshotBytes: number
 }
 
@@ -63,7 +66,11 @@ async function sizesOf(steps: number, outputBytes: number): Promise<Sizes> {
   const ours = await measure(oursDirect, benchEnv.INNGEST_RUNS as unknown as DurableObjectNamespace)
   const floorRun = await measure(floor, benchEnv.FLOOR as unknown as DurableObjectNamespace)
   const inspection = await stubOf<{ inspect(): Promise<RunInspection> }>(benchEnv.INNGEST_RUNS, ours.run.label).inspect()
-  return { ourBytes: ours.bytes, floorBytes: floorRun.bytes, snapshotBytes: JSON.stringify(inspection.snapshot).length }
+  const workflowRun = freshProgram(steps, { outputBytes })
+  await timeRun(workflows, workflowRun, false)
+  const workflowStorage = await lastWorkflowStorage()
+  await workflows.settle([workflowRun.label])
+  return { ourBytes: ours.bytes, floorBytes: floorRun.bytes, workflows: workflowStorage, snapshotBytes: JSON.stringify(inspection.snapshot).length }
 }
 
 export async function storageScenario(settings: Settings['storage']): Promise<StorageResult> {
@@ -105,17 +112,27 @@ export function storageTable(result: StorageResult): string {
     String(steps),
     kiB(tiny.ourBytes),
     kiB(tiny.floorBytes),
+    kiB(tiny.workflows.bytes),
     kiB(padded.ourBytes),
     kiB(padded.floorBytes),
+    kiB(padded.workflows.bytes),
     String(tiny.snapshotBytes),
     String(padded.snapshotBytes),
   ])
+  const workflowRows = result.sizes.map(({ steps, tiny }) => {
+    const total = Object.values(tiny.workflows.rows).reduce((sum, n) => sum + n, 0)
+    const tables = Object.entries(tiny.workflows.rows).map(([table, n]) => `${table} ${n}`).join(', ')
+    return [String(steps), String(total), fixed(total / steps, 1), tables]
+  })
   return [
     `5. Storage: rows per step, counted (marginal: (run of ${largestSteps} steps − run of 0) ÷ ${largestSteps}; fixed: the run of 0 steps)`,
     textTable(['contender', 'rows written/step', 'fixed rows/run', 'rows read/step', 'sql execs/step', 'transactions/step', 'alarm calls/run'], countRows),
     '',
-    `   bytes per run: databaseSize after completion, KiB (SQLite pages), and the persisted snapshot's JSON, bytes`,
-    textTable(['N', 'ours, tiny', 'floor, tiny', `ours, ${result.paddedBytes} B outputs`, `floor, ${result.paddedBytes} B`, 'snapshot, tiny', `snapshot, ${result.paddedBytes} B outputs`], sizeRows),
-    "   Workflows' Engine objects live in another service: their rows and bytes cannot be counted from here.",
+    `   bytes per run: database size after completion, KiB (SQLite pages; Workflows: page_count × page_size of its Engine's file), and our persisted snapshot's JSON, bytes`,
+    textTable(['N', 'ours', 'floor', 'Workflows', `ours, ${result.paddedBytes} B outputs`, 'floor, same', 'Workflows, same', 'snapshot', `snapshot, ${result.paddedBytes} B outputs`], sizeRows),
+    '',
+    "   Workflows' rows kept per instance (its Engine's tables, tiny outputs). Rows kept are a lower bound of rows written:",
+    '   its log only appends, but its key-value entries may have been written more than once.',
+    textTable(['N', 'rows kept', 'per step', 'by table'], workflowRows).replace(/ +$/gm, ''),
   ].join('\n')
 }

@@ -1,26 +1,10 @@
 /**
- * The benchmark's Node side (a vitest globalSetup). It first checks that bench/wrangler.toml binds
- * what test/wrangler.toml binds (bench/config-check.ts). The benchmark itself runs inside workerd, so
- * whatever must be seen from outside lives here, behind a small HTTP server on 127.0.0.1 whose
- * address the tests get with `inject('benchProbeUrl')`:
- *
- * - `POST /memory/start`, `POST /memory/stop`: resident memory of the workerd process running
- *   the tests, sampled from /proc/<pid>/status every few ms between the two calls, plus VmHWM
- *   (the kernel's own peak, reset at start through /proc/<pid>/clear_refs where permitted).
- * - `POST /gate/:label`, `GET /gate/:label`: records that a request arrived, and says whether
- *   one did. A Durable Object's subrequest lands here in the output-gate probe.
+ * Resident memory of the workerd process that runs the benchmark, read from outside it: the
+ * process is found among this Node process's descendants, and /proc/<pid>/status is sampled
+ * every few milliseconds between `start()` and `stop()`. VmHWM (the kernel's own peak) is reset
+ * at start through /proc/<pid>/clear_refs where permitted (Linux ≥ 4.0, same user).
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { TestProject } from 'vitest/node'
-import { checkBenchConfig } from './config-check.js'
-
-declare module 'vitest' {
-  interface ProvidedContext {
-    benchProbeUrl: string
-  }
-}
 
 /** What `POST /memory/stop` answers, in KiB. */
 export interface MemoryReport {
@@ -53,7 +37,7 @@ function descendsFrom(pid: number, ancestor: number): boolean {
 }
 
 /** The workerd process vitest started (a descendant of this process). */
-function findWorkerd(): number {
+export function findWorkerd(): number {
   const candidates = readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
@@ -68,7 +52,7 @@ function findWorkerd(): number {
   return candidates[0]!
 }
 
-class MemorySampler {
+export class MemorySampler {
   private pid = 0
   private timer: NodeJS.Timeout | undefined
   private atStart = 0
@@ -76,8 +60,14 @@ class MemorySampler {
   private samples = 0
   private hwmReset = false
 
-  start(): void {
+  /** The workerd process sampled (found on first use). */
+  workerdPid(): number {
     this.pid ||= findWorkerd()
+    return this.pid
+  }
+
+  start(): void {
+    this.workerdPid()
     try {
       writeFileSync(`/proc/${this.pid}/clear_refs`, '5') // 5: reset the peak RSS (Linux ≥ 4.0)
       this.hwmReset = true
@@ -102,30 +92,4 @@ class MemorySampler {
     this.peak = Math.max(this.peak, statusField(this.pid, 'VmRSS'))
     this.samples++
   }
-}
-
-function answer(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-}
-
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  checkBenchConfig()
-  const memory = new MemorySampler()
-  const gateHits = new Set<string>()
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    request.resume() // bodies are ignored
-    try {
-      const [, area, name] = (request.url ?? '').split('/')
-      if (area === 'memory' && name === 'start') return (memory.start(), answer(response, 200, {}))
-      if (area === 'memory' && name === 'stop') return answer(response, 200, memory.stop())
-      if (area === 'gate' && name && request.method === 'POST') return (gateHits.add(name), answer(response, 200, {}))
-      if (area === 'gate' && name) return answer(response, 200, { seen: gateHits.has(name) })
-      answer(response, 404, { error: `no route ${request.method} ${request.url}` })
-    } catch (error) {
-      answer(response, 500, { error: String(error) })
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  project.provide('benchProbeUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`)
-  return () => new Promise<void>((resolve) => server.close(() => resolve()))
 }
