@@ -216,7 +216,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
   }
 
   private async isActive(runId: string): Promise<boolean> {
-    const { status } = await runActorStub(this.env.INNGEST_RUNS, runId).inspect()
+    const { status } = await runActorStub(this.env.INNGEST_RUNS, runId).status()
     return status === 'Running' || status === 'Scheduled'
   }
 

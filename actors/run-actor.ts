@@ -11,7 +11,7 @@ import { findFunction } from './registry.js'
 import { slotStub, type SlotActor } from './slot-actor.js'
 import type { InvokeResult, RunPorts } from './run-effects.js'
 import { RunHost } from './run-host.js'
-import type { RunInspection } from './run-inspection.js'
+import type { RunInspection, RunStatusSummary } from './run-inspection.js'
 import type { StartRunRequest } from './start-run-request.js'
 
 /** Bindings the run actor uses: runs, event streams and the event pipeline. */
@@ -23,9 +23,10 @@ export interface RunActorEnv extends PublishEnv {
 
 /** The run actor's RPC surface as callers see it (results are structured clones). */
 export interface RunActorRpc {
-  start(request: StartRunRequest): Promise<RunInspection>
+  start(request: StartRunRequest): Promise<RunStatusSummary>
   cancel(reason?: string): Promise<RunInspection>
   inspect(): Promise<RunInspection>
+  status(): Promise<RunStatusSummary>
   resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
   resolveInvoke(stepKey: string, result: InvokeResult): Promise<void>
   admit(): Promise<void>
@@ -67,8 +68,13 @@ export class RunActor extends DurableObject<RunActorEnv> {
   }
 
   /** Starts the run; idempotent, so a redelivered event starts nothing new. */
-  start(request: StartRunRequest): Promise<RunInspection> {
+  start(request: StartRunRequest): Promise<RunStatusSummary> {
     return this.host.start(request)
+  }
+
+  /** The run's status without its steps. */
+  status(): RunStatusSummary {
+    return this.host.status()
   }
 
   /** Cancels the run (REST `DELETE /v1/runs/:id`, or a `cancelOn` event). */

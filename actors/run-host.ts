@@ -21,7 +21,7 @@ import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
-import { inspectRun, type RunInspection } from './run-inspection.js'
+import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
 import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSlots, type Admission } from './run-admission.js'
 import { createRecorder, noteStream } from './run-recorder.js'
 import { failureRun, systemEvents, type StartRunRequest } from './start-run-request.js'
@@ -66,7 +66,7 @@ export class RunHost {
   }
 
   /** Starts the run once; repeated calls (redelivered messages) change nothing. */
-  async start(request: StartRunRequest): Promise<RunInspection> {
+  async start(request: StartRunRequest): Promise<RunStatusSummary> {
     if (!this.snapshot) {
       const fn = this.options.resolve(request.functionId)
       if (!fn) throw new TypeError(`No function "${request.functionId}" is registered in this worker.`)
@@ -75,7 +75,7 @@ export class RunHost {
       if (request.skip) {
         // Recorded, so the skip is visible (REST status Skipped), but the handler never runs.
         this.commit({ type: 'RUN.SKIPPED', reason: request.skip, at }, () => this.store.writeJson('trigger', request.events))
-        return this.inspect()
+        return this.status()
       }
       const queued = this.snapshot
       this.store.transaction(() => {
@@ -88,7 +88,7 @@ export class RunHost {
       void this.syncAlarm()
       this.background(this.admit())
     }
-    return this.inspect()
+    return this.status()
   }
 
   private background(work: Promise<unknown>): void {
@@ -171,6 +171,11 @@ export class RunHost {
   /** How the child run invoked at `stepKey` ended. Idempotent. */
   async resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
     await this.settleWait(stepKey, 'error' in result ? { error: result.error } : { output: toJsonText(result.data) })
+  }
+
+  /** The run's status without reading its steps. */
+  status(): RunStatusSummary {
+    return runStatus(this.snapshot ? persistRunSnapshot(this.snapshot) : null, this.store)
   }
 
   /** The run as it stands: persisted snapshot, step timeline, output. */

@@ -65,3 +65,15 @@ export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStor
     effectsPending: store.hasEffects(),
   }
 }
+
+/** A run's status without its steps: cheap enough to ask often (singleton checks, start). */
+export interface RunStatusSummary {
+  readonly runId: string | null
+  readonly status: InngestRunStatus
+  readonly state: PersistedRunSnapshot['value'] | null
+  readonly effectsPending: boolean
+}
+
+export function runStatus(snapshot: PersistedRunSnapshot | null, store: RunStore): RunStatusSummary {
+  return { runId: snapshot?.context.runId ?? null, status: inngestStatus(snapshot), state: snapshot?.value ?? null, effectsPending: store.hasEffects() }
+}

@@ -4,7 +4,7 @@
  * calls are counted.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { findFunction, RunHost, runActorPorts, type RunActorEnv, type RunInspection, type StartRunRequest } from '../actors/index.js'
+import { findFunction, RunHost, runActorPorts, type RunActorEnv, type RunInspection, type RunStatusSummary, type StartRunRequest } from '../actors/index.js'
 import { RowCounter, type StorageCounts } from './row-counter.js'
 
 export class CountedRunActor extends DurableObject<RunActorEnv> {
@@ -20,7 +20,7 @@ export class CountedRunActor extends DurableObject<RunActorEnv> {
     })
   }
 
-  start(request: StartRunRequest): Promise<RunInspection> {
+  start(request: StartRunRequest): Promise<RunStatusSummary> {
     return this.host.start(request)
   }
 

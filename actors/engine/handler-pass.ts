@@ -7,7 +7,7 @@
 import type { StepRow, StepKind } from '../storage/step-row.js'
 import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './errors.js'
 import type { PassHandle, PassOutcome, StepRecorder } from './executor.js'
-import { jsonByteLength, toJsonText } from './jsonify.js'
+import { jsonByteLength, jsonOverLimit, toJsonText } from './jsonify.js'
 import { ReplayCheck } from './replay-check.js'
 import { StepKeys } from './step-key.js'
 
@@ -136,10 +136,9 @@ export class HandlerPass {
     if (this.closed) return never()
     if ('error' in result) return this.recordFailure(step, attempt, startedAt, result.error)
     const { output } = result
-    const bytes = jsonByteLength(output)
-    if (bytes > this.maxOutputBytes) {
+    if (jsonOverLimit(output, this.maxOutputBytes)) {
       const error = new RunLimitError(
-        `Step "${step.id}" returned ${bytes} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
+        `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
           'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
       )
       return this.recordFailure(step, attempt, startedAt, error)

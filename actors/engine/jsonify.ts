@@ -87,3 +87,8 @@ export function toJsonText(value: unknown): string {
 export function jsonByteLength(text: string): number {
   return new TextEncoder().encode(text).byteLength
 }
+
+/** Whether JSON text is over `limit` bytes; encodes only when it could be (UTF-8 ≤ 3 bytes per UTF-16 unit). */
+export function jsonOverLimit(text: string, limit: number): boolean {
+  return text.length * 3 > limit && jsonByteLength(text) > limit
+}

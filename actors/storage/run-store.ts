@@ -6,7 +6,7 @@
 import type { PersistedRunSnapshot, SerializedError } from '../../machines/index.js'
 import { SqlStore } from './sql-store.js'
 import { RUN_SCHEMA } from './run-schema.js'
-import { toStepRow, type StepRecord, type StepRow } from './step-row.js'
+import { STEP_COLUMNS, toStepRow, type StepRow } from './step-row.js'
 
 type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams'
 
@@ -49,7 +49,7 @@ export class RunStore extends SqlStore {
 
   /** Every step row in one read: replay cost is one query, not one per step. */
   readSteps(): StepRow[] {
-    return this.sql.exec<StepRecord>('SELECT * FROM inngest_steps ORDER BY position, key').toArray().map(toStepRow)
+    return [...this.sql.exec(`SELECT ${STEP_COLUMNS} FROM inngest_steps ORDER BY position, key`).raw()].map(toStepRow)
   }
 
   writeStep(step: StepRow): void {
@@ -106,7 +106,7 @@ export class RunStore extends SqlStore {
   }
 
   readStep(key: string): StepRow | undefined {
-    const record = this.sql.exec<StepRecord>('SELECT * FROM inngest_steps WHERE key = ?', key).toArray()[0]
-    return record ? toStepRow(record) : undefined
+    const values = [...this.sql.exec(`SELECT ${STEP_COLUMNS} FROM inngest_steps WHERE key = ?`, key).raw()][0]
+    return values ? toStepRow(values) : undefined
   }
 }

