@@ -8,6 +8,7 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, it } from 'vitest'
+import { admissionScenario, admissionTable } from './scenarios/admission.js'
 import { breakdownTable, measureBreakdown } from './breakdown.js'
 import { benchEnv } from './contenders.js'
 import { fanOutScenario, fanOutTable } from './scenarios/fan-out.js'
@@ -59,6 +60,10 @@ describe(`inngest.do benchmark${settings.smoke ? ' (smoke)' : ''}`, () => {
   it('5. storage', async () => {
     results.storage = await storageScenario(settings.storage)
     print(storageTable(results.storage))
+  }, SCENARIO_TIMEOUT_MS)
+
+  it('flow-control admission', async () => {
+    print(admissionTable(await admissionScenario(settings.admission)))
   }, SCENARIO_TIMEOUT_MS)
 
   it('output gate', async () => {

@@ -4,6 +4,7 @@
  * harness works (seconds). `BENCH_SCALE=2` doubles the rounds of the timed scenarios (0.5 halves).
  */
 import { env } from 'cloudflare:test'
+import { admissionSettings, type AdmissionSettings } from './scenarios/admission.js'
 
 export interface Settings {
   readonly smoke: boolean
@@ -19,6 +20,8 @@ export interface Settings {
   readonly storage: { readonly sizes: readonly number[]; readonly paddedBytes: number }
   /** The per-step breakdown: iterations of each piece. */
   readonly breakdownIterations: number
+  /** Flow-control admission: runs per function one at a time, and the hot-key burst. */
+  readonly admission: AdmissionSettings
 }
 
 export function benchSettings(): Settings {
@@ -34,6 +37,7 @@ export function benchSettings(): Settings {
       resume: { sizes: [0, 10], rounds: 1, warmUpRounds: 0 },
       storage: { sizes: [1, 10], paddedBytes: 1_024 },
       breakdownIterations: 100,
+      admission: admissionSettings(true, scale),
     }
   }
   return {
@@ -44,5 +48,6 @@ export function benchSettings(): Settings {
     resume: { sizes: [0, 10, 100, 1_000], rounds: rounds(10), warmUpRounds: 1 },
     storage: { sizes: [1, 10, 100, 1_000], paddedBytes: 1_024 },
     breakdownIterations: 2_000,
+    admission: admissionSettings(false, scale),
   }
 }

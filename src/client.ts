@@ -2,9 +2,8 @@
  * The Inngest client: create functions and send events, with the official SDK's call shapes so
  * an app moves over by changing its import.
  */
-import { registerFunction, type EngineContext, type EngineHandler, type RunEventPayload } from '../actors/index.js'
+import { registerFunction, type EngineContext, type EngineHandler } from '../actors/index.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
-import { normalizeCancelOn } from './config/normalize-cancel-on.js'
 import { ConfigError, isConfigObject } from './config/config-error.js'
 import { prepareEvents } from './events/prepare-events.js'
 import { sendEvents } from './events/send-events.js'
@@ -78,8 +77,7 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const v4 = typeof triggerOrHandler === 'function'
     const handler = v4 ? triggerOrHandler : maybeHandler
     const triggers = v4 ? (isConfigObject(config) ? config.triggers : undefined) : triggerOrHandler
-    const normalized = normalizeFunctionConfig(v4 ? withPlainTriggers(config) : config, v4 ? undefined : plainTriggers(triggers))
-    const options = { ...normalized, cancelOn: normalizeCancelOn((config as FunctionConfig).cancelOn) }
+    const options = normalizeFunctionConfig(v4 ? withPlainTriggers(config) : config, v4 ? undefined : plainTriggers(triggers))
     if (typeof handler !== 'function') {
       throw new ConfigError(options.id, 'handler', 'is missing', 'pass an async handler: createFunction(config, trigger, async ({ event, step }) => { … })')
     }

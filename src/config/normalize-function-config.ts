@@ -12,6 +12,7 @@ import { ConfigError, configChecks, describeValue, isConfigObject } from './conf
 import type { ConfigChecks } from './config-error.js'
 import { checkFlowCombinations } from './flow-combinations.js'
 import { normalizeFlowControl } from './normalize-flow-control.js'
+import { normalizeCancelOn } from './normalize-cancel-on.js'
 import { checkExpression, validateFlowControl } from './validate-flow-control.js'
 
 /** The policy when `retries` is absent: 3 attempts, exponential from 1s, capped at 1h. */
@@ -74,7 +75,7 @@ export function normalizeFunctionConfig(config: unknown, triggers: unknown): Fun
   // Pairs are checked on the normalised form, where a concurrency limit of 0 (no limit) is gone.
   const flow = normalizeFlowControl(config)
   checkFlowCombinations(flow, Array.isArray(config.cancelOn) && config.cancelOn.length > 0, check)
-  return { ...options, flow }
+  return { ...options, flow, cancelOn: normalizeCancelOn(config.cancelOn) }
 }
 
 function normalizeId(value: unknown): string {

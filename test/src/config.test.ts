@@ -184,6 +184,7 @@ describe('normalizeFunctionConfig normalises good config', () => {
       retry: { attempts: 3, backoff: 'exponential', initialDelayMs: 1_000, maxDelayMs: 3_600_000 },
       limits: { maxSteps: 1_000, maxStepOutputBytes: 4 * 1024 * 1024 },
       flow: { concurrency: [] },
+      cancelOn: [],
     })
   })
 
