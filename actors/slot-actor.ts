@@ -46,6 +46,8 @@ const NOTIFY_RETRY_MS = 1_000
 
 export class SlotActor extends DurableObject<SlotActorEnv> {
   private store!: SlotStore
+  /** Runs being told right now (in memory: after a restart the stored list is simply retried). */
+  private readonly telling = new Set<string>()
 
   constructor(ctx: DurableObjectState, env: SlotActorEnv) {
     super(ctx, env)
@@ -130,11 +132,16 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
 
   private async notifyAll(): Promise<void> {
     for (const runId of this.store.notifications()) {
+      // Calls interleave while this one awaits: tell each run once, not once per caller.
+      if (this.telling.has(runId)) continue
+      this.telling.add(runId)
       try {
         await runActorStub(this.env.INNGEST_RUNS, runId).admit()
         this.store.notified(runId)
       } catch (error) {
         console.warn(`inngest.do: could not tell run ${runId} it may go; retrying`, error)
+      } finally {
+        this.telling.delete(runId)
       }
     }
   }
