@@ -18,7 +18,7 @@ import { isNonRetriable, RunLimitError, serializeError, StepError } from './engi
 import type { PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
-import { jsonByteLength, toJsonText } from './engine/jsonify.js'
+import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
@@ -84,9 +84,8 @@ export class RunHost {
         this.store.writeSnapshot(persistRunSnapshot(queued))
       })
       // In the background: the caller (the queue consumer) waits for the start to be persisted,
-      // not for the run; the watchdog alarm covers an object lost before admission.
-      void this.syncAlarm()
-      this.background(this.admit())
+      // not for the run. The alarm first, so an object lost before admission is resumed.
+      this.background(this.syncAlarm().then(() => this.admit()))
     }
     return this.status()
   }
@@ -274,7 +273,7 @@ export class RunHost {
     if (outcome.kind === 'returned') {
       const output = toJsonText(outcome.output)
       const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes ?? Infinity
-      if (jsonByteLength(output) <= limit) return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
+      if (!jsonOverLimit(output, limit)) return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
       const error = new RunLimitError(`The handler returned ${jsonByteLength(output)} bytes of JSON, over the ${limit}-byte output limit.`)
       return this.settle({ kind: 'threw', error })
     }
@@ -319,12 +318,15 @@ export class RunHost {
     if (run.outcome === 'skipped') return // never started: nothing to announce or clean up
     const trigger = this.triggers()[0]
     const output = run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null
-    const effects: RunEffect[] = [{ kind: 'publish', events: systemEvents(run, trigger, output) }]
+    const announced = systemEvents(run, trigger, output)
+    const effects: RunEffect[] = [{ kind: 'publish', events: announced }]
     const streams = this.store.readJson<string[]>('streams')
     if (streams?.length) effects.push({ kind: 'forget', events: streams })
     const parent = this.store.readJson<ParentLink>('parent')
     if (parent) effects.push({ kind: 'notify-parent', parent, result: run.outcome === 'completed' ? { data: output } : { error: run.error ?? { name: 'Error', message: `child run ${run.outcome}` } } })
-    if (run.outcome === 'failed' && this.options.resolve(`${run.functionId}-failure`)) effects.push(failureRun(run, trigger))
+    // On failure `announced` is [function.finished, function.failed]: the onFailure run gets the latter.
+    const failed = run.outcome === 'failed' ? announced[1] : undefined
+    if (failed && this.options.resolve(`${run.functionId}-failure`)) effects.push(failureRun(run, failed))
     for (const effect of effects) this.store.appendEffect(effect)
   }
 

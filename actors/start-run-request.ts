@@ -44,8 +44,7 @@ export function systemEvents(run: RunContext, trigger: RunEventPayload | undefin
   return [finished]
 }
 
-/** The onFailure run of a failed run: `${functionId}-failure` with `inngest/function.failed`. */
-export function failureRun(run: RunContext, trigger: RunEventPayload | undefined): RunEffect {
-  const failed = systemEvents(run, trigger, null)[1]!
+/** The onFailure run of a failed run: `${functionId}-failure`, started with its `inngest/function.failed` event. */
+export function failureRun(run: RunContext, failed: RunEventPayload): RunEffect {
   return { kind: 'start-run', functionId: `${run.functionId}-failure`, event: failed }
 }
