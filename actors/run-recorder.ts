@@ -1,6 +1,8 @@
 /**
- * The host side of a handler pass: each call is one transition, persisted with its step row
- * (and the effects it causes) in one storage transaction before it returns.
+ * The host side of a handler pass. A completed step is one write: its row, the step's durable
+ * record (no machine transition: its state and timers do not change). Every other call is a
+ * transition, persisted with its step row (and the effects it causes) in one storage
+ * transaction before it returns.
  */
 import { canRecordStep, type RunContext, type RunEvent, type RunSnapshot } from '../machines/index.js'
 import type { RunEventPayload, StepRecorder } from './engine/executor.js'
@@ -29,20 +31,27 @@ export function noteStream(store: RunStore, name: string): void {
 export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): StepRecorder {
   const { store } = host
   const at = () => host.now()
-  const write = (row: StepRow) => () => store.writeStep(row)
+  // Steps recorded = step rows: those the pass began with, plus new keys written since.
+  const newKeys = new Set<string>()
+  const counted = (row: StepRow) => {
+    if (!memo.has(row.key)) newKeys.add(row.key)
+    return row
+  }
+  const write = (row: StepRow) => () => store.writeStep(counted(row))
   return {
     memo,
     now: at,
     pendingTimer: (stepKey) => host.context().timers.find((timer) => timer.stepKey === stepKey),
-    canRecordStep: () => canRecordStep(host.context()),
+    canRecordStep: () => canRecordStep(host.context(), memo.size + newKeys.size),
     mayStartStep: () => host.holdsSlots(),
-    completeStep: (row) => void host.commit({ type: 'STEP.COMPLETED', stepKey: row.key, at: row.endedAt ?? at() }, write(row)),
+    // One statement is atomic on its own; the snapshot is unchanged, so nothing else to write.
+    completeStep: (row) => store.writeStep(counted(row)),
     failStep: (row, attempt, error, nonRetriable, retryAt) => {
       const event: RunEvent = { type: 'STEP.FAILED', stepKey: row.key, attempt, error, nonRetriable, at: at(), ...(retryAt === undefined ? {} : { retryAt }) }
       let retrying = false
       host.commit(event, (next) => {
         retrying = next.context.timers.some((timer) => timer.stepKey === row.key && timer.kind === 'retry')
-        store.writeStep({ ...row, status: retrying ? 'retrying' : 'failed' })
+        store.writeStep(counted({ ...row, status: retrying ? 'retrying' : 'failed' }))
       })
       return retrying ? 'retrying' : 'failed'
     },
@@ -51,7 +60,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
       const context = host.context()
       const trigger = host.triggers()[0]!
       host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: wait.event, timeoutAt: wait.timeoutAt, at: at() }, () => {
-        store.writeStep(row)
+        write(row)()
         noteStream(store, wait.event)
         store.appendEffect({
           kind: 'register',
@@ -70,7 +79,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
         user: {},
       }
       host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: 'inngest/function.finished', timeoutAt: invoke.timeoutAt, at: at() }, () => {
-        store.writeStep(row)
+        write(row)()
         store.appendEffect({ kind: 'start-run', functionId: invoke.functionId, event, parent: { runId: context.runId, stepKey: row.key } })
       })
     },

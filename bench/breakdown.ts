@@ -1,10 +1,10 @@
 /**
- * Where one engine step's time goes: each piece of the run host's per-step work, repeated in a
- * tight loop inside a Durable Object so that a millisecond clock resolves microseconds. Pieces
- * are the XState transition, the snapshot's JSON, the engine's storage transaction (step row +
- * snapshot); for scale, the floor's single insert; a what-if (the step row alone, the 1-row
- * design); and the replay read of a 1,000-step run. What the pieces do not cover (the handler
- * pass, promises, RPC) is the remainder.
+ * Where one engine step's time goes: each piece of the run host's work, repeated in a tight loop
+ * inside a Durable Object so that a millisecond clock resolves microseconds. A completed step
+ * costs one step-row upsert; a control transition (sleep, wait, retry, …) costs an XState
+ * transition, the snapshot's JSON and a storage transaction (step row + snapshot). For scale:
+ * the floor's single insert, and the replay read of a 1,000-step run. What the pieces do not
+ * cover (the handler pass, promises, RPC) is the remainder.
  */
 import { advanceRun, initialRunSnapshot, persistRunSnapshot, type RunInput, type RunSnapshot } from '../machines/index.js'
 import { RunStore } from '../actors/storage/run-store.js'
@@ -60,7 +60,7 @@ export function measureBreakdown(storage: DurableObjectStorage, iterations: numb
 
   let snapshot = runningSnapshot(at)
   const transition = microsPer(iterations, () => {
-    snapshot = advanceRun(snapshot, { type: 'STEP.COMPLETED', stepKey: 's', at })
+    snapshot = advanceRun(snapshot, { type: 'SLEEP.REQUESTED', stepKey: 's', wakeAt: at + 1_000, at })
   })
   const snapshotJson = microsPer(iterations, () => void JSON.stringify(persistRunSnapshot(snapshot)))
 
@@ -72,18 +72,18 @@ export function measureBreakdown(storage: DurableObjectStorage, iterations: numb
         store.writeSnapshot(persistRunSnapshot(snapshot))
       })
   }
-  const stepRowOnly: Piece = (target) => {
+  const completedStep: Piece = (target) => {
     const store = new RunStore(target)
     return (i) => store.writeStep(stepRow('r', i, at))
   }
   const floorWrite: Piece = (target) => (i) => void target.sql.exec('INSERT INTO bench_floor (key, output) VALUES (?, ?)', `f${i}`, String(i))
   const storagePiece = (piece: string, write: Piece): BreakdownRow => ({ piece, micros: microsPer(iterations, write(storage)), rowsPerStep: rowsPer(storage, write) })
   const rows = [
-    { piece: 'XState transition (advanceRun STEP.COMPLETED)', micros: transition, rowsPerStep: null },
+    { piece: 'XState transition (advanceRun SLEEP.REQUESTED)', micros: transition, rowsPerStep: null },
     { piece: 'snapshot JSON (persistRunSnapshot + stringify)', micros: snapshotJson, rowsPerStep: null },
     { piece: 'empty transactionSync', micros: microsPer(iterations, () => storage.transactionSync(() => undefined)), rowsPerStep: null },
-    storagePiece('engine: txn(writeStep + writeSnapshot)', engineWrite),
-    storagePiece('what-if: writeStep alone (no snapshot, no txn)', stepRowOnly),
+    storagePiece('engine, completed step: writeStep (one upsert)', completedStep),
+    storagePiece('engine, control transition: txn(writeStep + writeSnapshot)', engineWrite),
     storagePiece('floor: one INSERT', floorWrite),
   ]
 

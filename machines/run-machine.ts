@@ -4,6 +4,11 @@
  * PRNG seeded with the run id, and delays are data (`context.timers`) that the host turns into
  * Durable Object alarms. Step outputs never enter the context; the host keeps them in step
  * rows, so the snapshot stays small however long the run.
+ *
+ * A `step.run` that completes has no event here: it changes neither the state nor a timer, and
+ * its step row (one atomic write) is its durable record. The machine holds what decides where
+ * the run goes next: attempts, timers, the outcome. Counting steps against the run's limit is
+ * the host's (`canRecordStep` with the number of step rows).
  */
 import { assign, setup } from 'xstate'
 import { hasAttemptsLeft, retryDelay } from './backoff.js'
@@ -27,10 +32,6 @@ function retryTime(context: RunContext, key: string, failedAttempt: number, at: 
 
 function withTimer(timers: readonly PendingTimer[], timer: PendingTimer): PendingTimer[] {
   return [...timers.filter((t) => t.stepKey !== timer.stepKey), timer]
-}
-
-function isNewTimer(context: RunContext, stepKey: string): boolean {
-  return !context.timers.some((t) => t.stepKey === stepKey)
 }
 
 /** The kind of timer each wake-up clears: a wake-up never clears another kind's timer. */
@@ -87,7 +88,6 @@ export const runMachine = setup({
   },
   actions: {
     start: assign({ startedAt: ({ context, event }) => context.startedAt ?? event.at }),
-    countStep: assign({ stepsRecorded: ({ context }) => context.stepsRecorded + 1 }),
     scheduleStepRetry: assign({
       timers: ({ context, event }) => {
         const failed = event as EventOf<'STEP.FAILED'>
@@ -95,20 +95,17 @@ export const runMachine = setup({
         return withTimer(context.timers, { stepKey: failed.stepKey, kind: 'retry', at })
       },
     }),
-    scheduleSleep: assign(({ context, event }) => {
-      const sleep = event as EventOf<'SLEEP.REQUESTED'>
-      return {
-        stepsRecorded: context.stepsRecorded + (isNewTimer(context, sleep.stepKey) ? 1 : 0),
-        timers: withTimer(context.timers, { stepKey: sleep.stepKey, kind: 'sleep', at: sleep.wakeAt }),
-      }
+    scheduleSleep: assign({
+      timers: ({ context, event }) => {
+        const sleep = event as EventOf<'SLEEP.REQUESTED'>
+        return withTimer(context.timers, { stepKey: sleep.stepKey, kind: 'sleep', at: sleep.wakeAt })
+      },
     }),
-    scheduleWait: assign(({ context, event }) => {
-      const wait = event as EventOf<'WAIT.REQUESTED'>
-      const timer: PendingTimer = { stepKey: wait.stepKey, kind: 'wait', at: wait.timeoutAt, event: wait.event }
-      return {
-        stepsRecorded: context.stepsRecorded + (isNewTimer(context, wait.stepKey) ? 1 : 0),
-        timers: withTimer(context.timers, timer),
-      }
+    scheduleWait: assign({
+      timers: ({ context, event }) => {
+        const wait = event as EventOf<'WAIT.REQUESTED'>
+        return withTimer(context.timers, { stepKey: wait.stepKey, kind: 'wait', at: wait.timeoutAt, event: wait.event })
+      },
     }),
     clearTimer: assign(({ context, event }) => {
       const key = (event as WakeEvent).stepKey
@@ -141,7 +138,6 @@ export const runMachine = setup({
     retry: input.retry,
     maxSteps: input.maxSteps,
     attempt: 0,
-    stepsRecorded: 0,
     timers: [],
     queuedAt: input.at,
     startedAt: null,
@@ -160,14 +156,11 @@ export const runMachine = setup({
       },
     },
     running: {
-      description: 'The handler is executing: steps run inline and each result is memoized.',
+      description: 'The handler is executing: steps run inline and each result is memoized in its step row.',
       on: {
-        'STEP.COMPLETED': { actions: 'countStep' },
-        'STEP.FAILED': [
-          { guard: 'stepHasAttemptsLeft', actions: 'scheduleStepRetry' },
-          // Out of attempts: the step is recorded as failed and a StepError reaches the handler.
-          { actions: 'countStep' },
-        ],
+        // Out of attempts, a failed step changes nothing here: its row records the failure and
+        // a StepError reaches the handler.
+        'STEP.FAILED': { guard: 'stepHasAttemptsLeft', actions: 'scheduleStepRetry' },
         'SLEEP.REQUESTED': { actions: 'scheduleSleep' },
         'WAIT.REQUESTED': { actions: 'scheduleWait' },
         'WAIT.RESOLVED': { guard: 'hasTimer', actions: 'clearTimer' },

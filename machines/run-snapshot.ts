@@ -47,9 +47,13 @@ export function persistRunSnapshot(snapshot: RunSnapshot): PersistedRunSnapshot 
   return { value: snapshot.value as RunStateValue, context: snapshot.context }
 }
 
-/** A live snapshot again, from its persisted form. */
+/**
+ * A live snapshot again, from its persisted form. Snapshots persisted before steps were
+ * counted from their rows carry a `stepsRecorded` field; it is dropped (the rows are the count).
+ */
 export function restoreRunSnapshot(persisted: PersistedRunSnapshot): RunSnapshot {
-  return runMachine.resolveState({ value: persisted.value, context: persisted.context })
+  const { stepsRecorded: _legacyCount, ...context } = persisted.context as RunContext & { stepsRecorded?: number }
+  return runMachine.resolveState({ value: persisted.value, context })
 }
 
 /** The earliest pending wake-up, which the host keeps as its alarm. */
@@ -59,7 +63,7 @@ export function nextTimer(context: RunContext): PendingTimer | undefined {
   return next
 }
 
-/** Whether the run may record one more step without passing its limit. */
-export function canRecordStep(context: RunContext): boolean {
-  return context.stepsRecorded < context.maxSteps
+/** Whether a run with `recordedSteps` step rows may record one more without passing its limit. */
+export function canRecordStep(context: RunContext, recordedSteps: number): boolean {
+  return recordedSteps < context.maxSteps
 }

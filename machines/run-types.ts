@@ -57,8 +57,6 @@ export interface RunContext {
   readonly maxSteps: number
   /** 0-based attempt of the handler as a whole (errors thrown outside any step). */
   readonly attempt: number
-  /** Steps recorded so far (completed, failed for good, slept, waited). */
-  readonly stepsRecorded: number
   readonly timers: readonly PendingTimer[]
   readonly queuedAt: number
   readonly startedAt: number | null
@@ -74,7 +72,6 @@ interface At {
 
 export type RunEvent =
   | ({ readonly type: 'RUN.START' } & At)
-  | ({ readonly type: 'STEP.COMPLETED'; readonly stepKey: string } & At)
   | ({
       readonly type: 'STEP.FAILED'
       readonly stepKey: string

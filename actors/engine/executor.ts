@@ -20,14 +20,16 @@ export interface RunEventPayload {
 export type StepFailureVerdict = 'retrying' | 'failed'
 
 /**
- * The host side of a pass. Every method that records is one persisted transition: the step row
- * and the machine snapshot commit in one storage transaction before the method returns.
+ * The host side of a pass. Every method that records has persisted before it returns:
+ * `completeStep` its step row (one atomic write), the others a machine transition with the
+ * step row in one storage transaction.
  */
 export interface StepRecorder {
   now(): number
   /** Step rows as they stood when the pass began, by key. */
   readonly memo: ReadonlyMap<string, StepRow>
   pendingTimer(stepKey: string): PendingTimer | undefined
+  /** Whether one more step row fits in the run's step limit. */
   canRecordStep(): boolean
   /** False once the run lost its concurrency lease: new steps wait for the next pass. */
   mayStartStep(): boolean

@@ -52,7 +52,6 @@ const error = fc.oneof(
 const failure = { error, nonRetriable: fc.option(fc.boolean(), { nil: undefined }), retryAt: fc.option(later, { nil: undefined }) }
 const eventArb: fc.Arbitrary<RunEvent> = fc.oneof(
   { arbitrary: fc.constant({ type: 'RUN.START', at: 0 } as const), weight: 1 },
-  { arbitrary: fc.record({ type: fc.constant('STEP.COMPLETED' as const), stepKey, at: fc.constant(0) }), weight: 4 },
   {
     arbitrary: fc.record(
       { type: fc.constant('STEP.FAILED' as const), stepKey, attempt: fc.nat({ max: 3 }), at: fc.constant(0), ...failure },
@@ -179,7 +178,6 @@ describe('run machine properties', () => {
     // Events offered from each snapshot; wake-ups come exactly when each pending timer is due.
     const events = (s: RunSnapshot): RunEvent[] => [
       { type: 'RUN.START', at: T0 },
-      { type: 'STEP.COMPLETED', stepKey: 'a', at: T0 },
       { type: 'STEP.FAILED', stepKey: 'a', attempt: 0, error: { name: 'Error', message: 'x' }, at: T0 },
       { type: 'SLEEP.REQUESTED', stepKey: 's', wakeAt: T0 + 5_000, at: T0 },
       { type: 'WAIT.REQUESTED', stepKey: 'w', event: 'e', timeoutAt: T0 + 9_000, at: T0 },

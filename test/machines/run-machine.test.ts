@@ -37,14 +37,15 @@ const nonFinal: Record<Exclude<RunStateValue, 'done'>, () => RunSnapshot> = { qu
 describe('run machine', () => {
   it('starts queued with nothing recorded, and records the start time on RUN.START', () => {
     expect(queued().value).toBe('queued')
-    expect(queued().context).toMatchObject({ attempt: 0, stepsRecorded: 0, timers: [], queuedAt: T0, startedAt: null, outcome: null })
+    expect(queued().context).toMatchObject({ attempt: 0, timers: [], queuedAt: T0, startedAt: null, outcome: null })
     expect(running().context.startedAt).toBe(T0 + 1)
   })
 
-  it('counts completed steps without keeping their outputs', () => {
-    const s = drive(running(), { type: 'STEP.COMPLETED', stepKey: 'a', at: T0 + 2 }, { type: 'STEP.COMPLETED', stepKey: 'b', at: T0 + 3 })
-    expect(s.context.stepsRecorded).toBe(2)
-    expect(JSON.stringify(state(s))).not.toContain('output')
+  it('keeps no step outputs or per-step data in the snapshot: step rows hold them', () => {
+    const s = drive(running(), { type: 'SLEEP.REQUESTED', stepKey: 'a', wakeAt: T0 + 9, at: T0 + 2 }, { type: 'RUN.SUSPENDED', at: T0 + 3 }, { type: 'SLEEP.ELAPSED', stepKey: 'a', at: T0 + 9 })
+    expect(s.value).toBe('running')
+    // Back to the snapshot the run started with: a step leaves no trace in it.
+    expect(state(s)).toEqual(state(running()))
   })
 
   it('retries a failed step with exponential backoff', () => {
@@ -78,7 +79,8 @@ describe('run machine', () => {
       const s = advanceRun(running(), { type: 'STEP.FAILED', stepKey: 'a', error: boom, at: T0 + 2, ...failure })
       expect(s.value).toBe('running')
       expect(s.context.timers).toEqual([])
-      expect(s.context.stepsRecorded).toBe(1)
+      // Nothing changes: the step row records the failure and the handler gets a StepError.
+      expect(state(s)).toEqual(state(running()))
     }
   })
 
@@ -139,13 +141,12 @@ describe('run machine', () => {
     expect(drive(running(), suspend).value).toBe('running')
   })
 
-  it('counts a re-requested sleep once', () => {
+  it('keeps one timer for a re-requested sleep or wait', () => {
     const request = (at: number): RunEvent => ({ type: 'SLEEP.REQUESTED', stepKey: 's', wakeAt: T0 + 10_000, at })
     const s = drive(running(), request(T0 + 2), request(T0 + 3), request(T0 + 4))
-    expect(s.context.stepsRecorded).toBe(1)
     expect(s.context.timers).toEqual([{ stepKey: 's', kind: 'sleep', at: T0 + 10_000 }])
     const wait = (at: number): RunEvent => ({ type: 'WAIT.REQUESTED', stepKey: 'w', event: 'e', timeoutAt: T0 + 5, at })
-    expect(drive(s, wait(T0 + 5), wait(T0 + 6)).context.stepsRecorded).toBe(2)
+    expect(drive(s, wait(T0 + 5), wait(T0 + 6)).context.timers).toHaveLength(2)
   })
 
   it('function-level retry increments context.attempt', () => {
@@ -207,7 +208,7 @@ describe('run machine', () => {
       { type: 'RUN.START', at: T0 + 9 },
       { type: 'RUN.FAILED', error: boom, at: T0 + 9 },
       { type: 'RUN.CANCELLED', at: T0 + 9 },
-      { type: 'STEP.COMPLETED', stepKey: 'a', at: T0 + 9 },
+      { type: 'SLEEP.REQUESTED', stepKey: 'a', wakeAt: T0 + 20, at: T0 + 9 },
     ] satisfies RunEvent[]) {
       expect(state(advanceRun(done, event))).toEqual(state(done))
     }
@@ -238,16 +239,16 @@ describe('run machine', () => {
     }
   })
 
-  it('names the earliest timer as the next alarm and enforces maxSteps on request', () => {
+  it('names the earliest timer as the next alarm, and allows steps up to maxSteps', () => {
     const s = drive(
-      running({ maxSteps: 2 }),
+      running(),
       { type: 'SLEEP.REQUESTED', stepKey: 's', wakeAt: T0 + 9_000, at: T0 + 2 },
       { type: 'WAIT.REQUESTED', stepKey: 'w', event: 'e', timeoutAt: T0 + 4_000, at: T0 + 3 },
     )
     expect(nextTimer(s.context)).toMatchObject({ stepKey: 'w', at: T0 + 4_000 })
     expect(nextTimer(running().context)).toBeUndefined()
-    expect(canRecordStep(s.context)).toBe(false)
-    expect(canRecordStep(running({ maxSteps: 2 }).context)).toBe(true)
+    expect(canRecordStep(running({ maxSteps: 2 }).context, 1)).toBe(true)
+    expect(canRecordStep(running({ maxSteps: 2 }).context, 2)).toBe(false)
   })
 
   it('skips a queued run that flow control never lets start, naming the option', () => {
