@@ -66,14 +66,30 @@ export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStor
   }
 }
 
-/** A run's status without its steps: cheap enough to ask often (singleton checks, start). */
+/**
+ * A run's status without its steps: cheap enough to ask often (pollers, singleton checks,
+ * start). Like Cloudflare Workflows' `status()`, it carries the output or error once done.
+ */
 export interface RunStatusSummary {
   readonly runId: string | null
   readonly status: InngestRunStatus
   readonly state: PersistedRunSnapshot['value'] | null
+  /** The handler's return value, once Completed; else null. */
+  readonly output: unknown
+  /** Why the run failed, was cancelled or skipped; else null. */
+  readonly error: SerializedError | null
   readonly effectsPending: boolean
 }
 
 export function runStatus(snapshot: PersistedRunSnapshot | null, store: RunStore): RunStatusSummary {
-  return { runId: snapshot?.context.runId ?? null, status: inngestStatus(snapshot), state: snapshot?.value ?? null, effectsPending: store.hasEffects() }
+  const completed = snapshot?.context.outcome === 'completed'
+  const output = completed ? store.readText('output') : null
+  return {
+    runId: snapshot?.context.runId ?? null,
+    status: inngestStatus(snapshot),
+    state: snapshot?.value ?? null,
+    output: output === null ? null : JSON.parse(output),
+    error: snapshot?.context.error ?? null,
+    effectsPending: store.hasEffects(),
+  }
 }

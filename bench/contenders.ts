@@ -5,7 +5,7 @@
  * boundary, so all sides pay for object creation, RPC and their own status reads.
  */
 import { env } from 'cloudflare:workers'
-import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunInspection } from '../actors/index.js'
+import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunStatusSummary } from '../actors/index.js'
 import { inngest } from '../test/fixtures/seed-functions.js'
 import type { CountedRunActor } from './counted-run-actor.js'
 import type { CountedFloorActor, FloorActor, FloorStartRequest, FloorStatus } from './floor-actor.js'
@@ -61,8 +61,8 @@ export async function pollUntil<T>(status: () => Promise<T>, done: (value: T) =>
 }
 
 /** Our run is done once Completed; any other end is a benchmark failure. */
-export function ourRunDone(run: RunInspection): boolean {
-  if (run.status === 'Failed' || run.status === 'Cancelled') throw new Error(`run ended ${run.status}: ${JSON.stringify(run.snapshot?.context.error)}`)
+export function ourRunDone(run: RunStatusSummary): boolean {
+  if (run.status === 'Failed' || run.status === 'Cancelled') throw new Error(`run ended ${run.status}: ${JSON.stringify(run.error)}`)
   return run.status === 'Completed'
 }
 
@@ -88,7 +88,7 @@ async function settleOurs(runIds: readonly string[]): Promise<void> {
   await Promise.all(
     runIds.map((runId) => {
       const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
-      return pollUntil(() => stub.inspect(), (run) => !(run as { effectsPending?: boolean }).effectsPending, `effects of run ${runId}`)
+      return pollUntil(() => stub.status(), (run) => !run.effectsPending, `effects of run ${runId}`)
     }),
   )
   await scheduler.wait(QUIET_MS)
@@ -102,7 +102,7 @@ export const oursDirect: Contender = {
   },
   async completed(label) {
     const stub: RunActorRpc = runActorStub(benchEnv.INNGEST_RUNS, label)
-    await pollUntil(() => stub.inspect(), ourRunDone, `run ${label}`)
+    await pollUntil(() => stub.status(), ourRunDone, `run ${label}`)
   },
   settle: settleOurs,
 }
@@ -125,7 +125,7 @@ export const oursSend: Contender = {
     const runId = await deriveRunId(eventId, PROGRAM_FUNCTION, 0)
     sentRuns.set(label, runId)
     const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
-    await pollUntil(() => stub.inspect(), ourRunDone, `run of event ${eventId}`)
+    await pollUntil(() => stub.status(), ourRunDone, `run of event ${eventId}`)
   },
   async settle(labels) {
     const runIds = labels.map((label) => sentRuns.get(label) ?? label)

@@ -28,6 +28,10 @@ export class CountedRunActor extends DurableObject<RunActorEnv> {
     return this.counter.uncounted(() => this.host.inspect())
   }
 
+  status(): RunStatusSummary {
+    return this.counter.uncounted(() => this.host.status())
+  }
+
   storageCounts(): StorageCounts {
     return this.counter.counts()
   }

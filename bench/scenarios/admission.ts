@@ -56,7 +56,7 @@ function startRun(kind: Kind, label: string, key: string): Promise<unknown> {
 
 async function completed(label: string): Promise<void> {
   const stub: RunActorRpc = runActorStub(benchEnv.INNGEST_RUNS, label)
-  await pollUntil(() => stub.inspect(), ourRunDone, `run ${label}`)
+  await pollUntil(() => stub.status(), ourRunDone, `run ${label}`)
 }
 
 /** Untimed: waits until the runs performed their effects (publishing function.finished), then 5 ms of quiet. */
@@ -64,7 +64,7 @@ async function settle(labels: readonly string[]): Promise<void> {
   await Promise.all(
     labels.map((label) => {
       const stub = runActorStub(benchEnv.INNGEST_RUNS, label)
-      return pollUntil(() => stub.inspect(), (run) => !(run as { effectsPending?: boolean }).effectsPending, `effects of run ${label}`)
+      return pollUntil(() => stub.status(), (run) => !run.effectsPending, `effects of run ${label}`)
     }),
   )
   await scheduler.wait(5)

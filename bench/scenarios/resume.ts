@@ -41,7 +41,7 @@ function resumeRequest(label: string, steps: number): StartRunRequest {
 async function sleepingEvicted(namespace: DurableObjectNamespace, label: string, steps: number): Promise<DurableObjectStub> {
   const stub = stubOf<RunActorRpc>(namespace, label)
   await stub.start(resumeRequest(label, steps))
-  await pollUntil(() => stub.inspect(), (run) => run.snapshot?.value === 'sleeping', `run ${label} before its sleep`)
+  await pollUntil(() => stub.status(), (run) => run.state === 'sleeping', `run ${label} before its sleep`)
   const raw = namespace.get(namespace.idFromName(label))
   await evictDurableObject(raw)
   return raw
@@ -56,7 +56,7 @@ async function resumeOnce(steps: number): Promise<{ nextStepMs: number; alarmMs:
   const nextStepAt = await whenStepStarted(label)
   if (!(await alarm)) throw new Error(`run ${label} had no alarm set while sleeping`)
   const alarmMs = Date.now() - firedAt
-  await pollUntil(() => stub.inspect(), ourRunDone, `run ${label} after its sleep`)
+  await pollUntil(() => stub.status(), ourRunDone, `run ${label} after its sleep`)
   await oursDirect.settle([label])
   forget(label)
   return { nextStepMs: nextStepAt - firedAt, alarmMs }

@@ -88,7 +88,7 @@ export function sequentialTable(result: SequentialResult): string {
     result.sizes.map((size) => `N=${size.steps}: ${['ours', 'floor', 'workflows'].map((key) => fixed(quantile(size[figure][key as SequentialKey], 0.5), 0)).join(' / ')}`).join('; ')
   return [
     '1. Sequential steps: one run of N tiny steps; per-step time, µs = the run\'s time ÷ N, median [p25–p75] of the rounds',
-    '   a) start call → the run\'s own status says completed (the status read included: ours and Workflows return every step)',
+    '   a) start call → the run\'s own status says completed (status reads included: ours and Workflows `status()` with the output, the floor `inspect()`)',
     figureTable(result, 'wall'),
     '',
     '   b) start call → the handler about to return (no status read)',

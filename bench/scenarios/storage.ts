@@ -8,7 +8,7 @@
  * (bench/node/workflows-storage.ts) and reports the rows and bytes they keep.
  */
 import { runInDurableObject } from 'cloudflare:test'
-import type { RunInspection } from '../../actors/index.js'
+import type { RunInspection, RunStatusSummary } from '../../actors/index.js'
 import { benchEnv, floor, oursDirect, ourRunDone, pollUntil, programStart, stubOf, workflows, type Contender } from '../contenders.js'
 import { lastWorkflowStorage, type WorkflowStorage } from '../node-probe.js'
 import type { FloorStatus } from '../floor-actor.js'
@@ -39,10 +39,10 @@ export interface StorageResult {
 }
 
 async function countOurs(run: Program): Promise<StorageCounts> {
-  const stub = stubOf<CountedRpc<RunInspection>>(benchEnv.COUNTED_RUNS, run.label)
+  const stub = stubOf<CountedRpc<RunInspection> & { status(): Promise<RunStatusSummary> }>(benchEnv.COUNTED_RUNS, run.label)
   await stub.start(programStart(run))
   await whenFinished(run.label)
-  await pollUntil(() => stub.inspect(), ourRunDone, `counted run ${run.label}`)
+  await pollUntil(() => stub.status(), ourRunDone, `counted run ${run.label}`)
   return stub.storageCounts()
 }
 

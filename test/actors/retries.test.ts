@@ -36,6 +36,10 @@ describe('retries and errors', () => {
     expect(hits(`non-retriable:${label}`)).toBe(1)
     expect(run.snapshot!.context.error).toMatchObject({ name: 'NonRetriableError', message: 'invalid data format' })
     expect(run.steps[0]).toMatchObject({ status: 'failed', attempts: 1 })
+    // The cheap status() pollers use carries the error too, without the steps.
+    const status = await runStub(runId).status()
+    expect(status).toMatchObject({ runId, status: 'Failed', state: 'done', output: null, error: { name: 'NonRetriableError', message: 'invalid data format' } })
+    expect(status).not.toHaveProperty('steps')
   })
 
   it('waits as long as a RetryAfterError asks', async () => {
@@ -44,6 +48,7 @@ describe('retries and errors', () => {
     expect(run.snapshot!.context.timers[0]!.at - run.steps[0]!.endedAt!).toBe(30_000)
     await runDurableObjectAlarm(rawStub(runId))
     expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toBe('ok')
+    expect(await runStub(runId).status()).toMatchObject({ status: 'Completed', output: 'ok', error: null })
   })
 
   it('lets the handler catch a step that used all its attempts (the seed example)', async () => {
