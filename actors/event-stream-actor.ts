@@ -34,21 +34,44 @@ export class EventStreamActor extends DurableObject {
    * event returns the same matches (so a consumer that crashed half-way can finish the job).
    */
   ingest(event: RunEventPayload): StreamMatch[] {
+    return this.ingestAll([event])[0]!
+  }
+
+  /**
+   * Records `events` in order, as one transaction, and returns what each resolves: `result[i]`
+   * holds the matches of `events[i]`, exactly as `ingest` called on each in turn would return
+   * them. The queue consumer sends a batch's events of this name in one call.
+   */
+  ingestAll(events: readonly RunEventPayload[]): StreamMatch[][] {
+    if (events.length === 0) return []
     const now = Date.now()
     return this.store.transaction(() => {
-      this.store.prune(now)
-      this.store.appendEvent(event, now)
-      const consumed = new Map<string, boolean>()
-      const alreadyUsed = (runId: string) => consumed.get(runId) ?? this.store.consumedBy(runId).has(event.id)
-      for (const open of this.store.openRegistrations()) {
-        // A wait takes an event only if no other wait of its run took it (a cancellation always can).
-        if (open.kind === 'wait' && alreadyUsed(open.runId)) continue
-        if (!satisfies(open, event)) continue
-        this.store.resolve(open.runId, open.stepKey, event.id)
-        if (open.kind === 'wait') consumed.set(open.runId, true)
-      }
-      return this.store.resolvedBy(event.id)
+      // Pruning keeps pace with appends however large the batch.
+      this.store.prune(now, events.length)
+      // Read once: within this transaction only our own resolves change the open set.
+      const open = this.store.openRegistrations()
+      return events.map((event) => {
+        this.store.appendEvent(event, now)
+        this.resolveWith(event, open)
+        return this.store.resolvedBy(event.id)
+      })
     })
+  }
+
+  /** Resolves the registrations in `open` that `event` satisfies, removing them from `open`. */
+  private resolveWith(event: RunEventPayload, open: WaitRegistration[]): void {
+    const consumed = new Map<string, boolean>()
+    // A redelivered event may already have resolved one of the run's waits.
+    const alreadyUsed = (runId: string) => consumed.get(runId) ?? this.store.consumedBy(runId).has(event.id)
+    for (let i = 0; i < open.length; i++) {
+      const registration = open[i]!
+      // A wait takes an event only if no other wait of its run took it (a cancellation always can).
+      if (registration.kind === 'wait' && alreadyUsed(registration.runId)) continue
+      if (!satisfies(registration, event)) continue
+      this.store.resolve(registration.runId, registration.stepKey, event.id)
+      if (registration.kind === 'wait') consumed.set(registration.runId, true)
+      open.splice(i--, 1)
+    }
   }
 
   /**
@@ -86,6 +109,7 @@ export function eventStreamStub(namespace: DurableObjectNamespace<EventStreamAct
 /** The stream actor's RPC surface as callers see it. */
 export interface EventStreamRpc {
   ingest(event: RunEventPayload): Promise<StreamMatch[]>
+  ingestAll(events: readonly RunEventPayload[]): Promise<StreamMatch[][]>
   register(registration: WaitRegistration): Promise<RunEventPayload | null>
   close(runId: string, stepKey: string): Promise<void>
   forget(runId: string): Promise<void>

@@ -8,7 +8,7 @@ import { STREAM_SCHEMA } from './stream-schema.js'
 
 /** How long events are kept for lookback: a wait sees events of at most this age. */
 export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
-/** Rows pruned per ingest, so pruning never stalls the object. */
+/** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
 
 /** A wait (`step.waitForEvent`) or cancellation (`cancelOn`) registered against an event name. */
@@ -58,14 +58,18 @@ export class StreamStore extends SqlStore {
     super(storage, STREAM_SCHEMA)
   }
 
-  /** Drops events past retention and registrations long expired, a bounded batch at a time. */
-  prune(now: number): void {
+  /**
+   * Drops events past retention and registrations long expired, a bounded batch at a time:
+   * at least `appended` (the events just ingested), so the table stays bounded.
+   */
+  prune(now: number, appended = 1): void {
     const horizon = now - STREAM_RETENTION_MS
-    this.sql.exec('DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events WHERE received_at < ? ORDER BY seq LIMIT ?)', horizon, PRUNE_BATCH)
+    const limit = Math.max(PRUNE_BATCH, appended)
+    this.sql.exec('DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events WHERE received_at < ? ORDER BY seq LIMIT ?)', horizon, limit)
     this.sql.exec(
       'DELETE FROM inngest_stream_waits WHERE (run_id, step_key) IN (SELECT run_id, step_key FROM inngest_stream_waits WHERE expires_at < ? LIMIT ?)',
       horizon,
-      PRUNE_BATCH,
+      limit,
     )
   }
 
