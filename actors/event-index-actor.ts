@@ -23,6 +23,7 @@ export function shardOf(id: string): number {
 export interface EventIndexRpc {
   claim(events: readonly RunEventPayload[]): Promise<string[]>
   markRouted(ids: readonly string[]): Promise<void>
+  file(events: readonly RunEventPayload[]): Promise<void>
   get(id: string): Promise<StoredEvent | null>
   recent(query: RecentEventsQuery): Promise<StoredEvent[]>
 }
@@ -54,6 +55,14 @@ export class EventIndexActor extends DurableObject {
   /** Marks claimed events as queued: they deduplicate from now on. */
   markRouted(ids: readonly string[]): void {
     this.store.markRouted(ids)
+  }
+
+  /**
+   * Stores events that were queued without a claim (system events, durable in their run) as
+   * claimed and routed at once, in one transaction. Ids already stored are left as they are.
+   */
+  file(events: readonly RunEventPayload[]): void {
+    this.ctx.storage.transactionSync(() => this.store.markRouted(this.store.claim(events, Date.now())))
   }
 
   get(id: string): StoredEvent | null {

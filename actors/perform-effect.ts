@@ -33,8 +33,10 @@ export async function performEffect(effect: RunEffect, runId: string, ports: Run
       return ports.close ? ports.close(runId, effect.event, effect.stepKey) : missing('close', effect)
     case 'forget':
       return ports.forget ? ports.forget(runId, effect.events) : missing('forget', effect)
-    case 'publish':
-      return ports.publishEvents ? void (await ports.publishEvents(effect.events)) : missing('publishEvents', effect)
+    case 'publish': {
+      const announce = ports.announceEvents ?? ports.publishEvents
+      return announce ? void (await announce(effect.events)) : missing('announceEvents', effect)
+    }
     case 'notify-parent':
       return ports.notifyParent ? ports.notifyParent(effect.parent, effect.result) : missing('notifyParent', effect)
   }

@@ -6,6 +6,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { eventStreamStub, type EventStreamActor } from './event-stream-actor.js'
+import { announceEvents } from './events/announce-events.js'
 import { publishEvents, type PublishEnv } from './events/publish-events.js'
 import { findFunction } from './registry.js'
 import { slotStub, type SlotActor } from './slot-actor.js'
@@ -47,6 +48,7 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
     close: (runId, event, stepKey) => eventStreamStub(env.INNGEST_EVENT_STREAMS, event).close(runId, stepKey),
     forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
     publishEvents: (events) => publishEvents(env, [...events]),
+    announceEvents: (events) => announceEvents(env, events),
     notifyParent: (parent, result) => runActorStub(env.INNGEST_RUNS, parent.runId).resolveInvoke(parent.stepKey, result),
     slots: {
       acquire: (slot, request) => slotStub(env.INNGEST_SLOTS, slot).acquire(request),

@@ -44,6 +44,8 @@ export interface RunPorts {
   close?(runId: string, event: string, stepKey: string): Promise<void>
   forget?(runId: string, events: readonly string[]): Promise<void>
   publishEvents?(events: readonly RunEventPayload[]): Promise<unknown>
+  /** Queues the run's system events (ids derived from the run); without it, `publishEvents`. */
+  announceEvents?(events: readonly RunEventPayload[]): Promise<void>
   notifyParent?(parent: ParentLink, result: InvokeResult): Promise<void>
   /** Throttle and concurrency slots; without them a host does not enforce those options. */
   readonly slots?: SlotPorts

@@ -31,7 +31,7 @@ function runData(run: RunContext, trigger: RunEventPayload | undefined) {
 }
 
 function systemEvent(run: RunContext, name: string, data: Record<string, unknown>): RunEventPayload {
-  // Deterministic id: publishing again after a crash is deduplicated by the event index.
+  // Deterministic id: announcing again after a crash reaches the same stream entry and run ids.
   return { name, id: `${run.runId}-${name.slice('inngest/function.'.length)}`, ts: run.endedAt ?? run.queuedAt, data, user: {} }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { eventIndexStub, shardOf, type EventIndexActor } from '../event-index-actor.js'
-import { MAX_EVENT_BYTES } from './prepare-events.js'
+import { eventSizes, queueEvents } from './queue-events.js'
 
 /** The bindings publishing needs. */
 export interface PublishEnv {
@@ -18,37 +18,6 @@ export interface PublishEnv {
 export interface PublishResult {
   readonly ids: string[]
   readonly accepted: RunEventPayload[]
-}
-
-/** Cloudflare Queues' sendBatch limits: 100 messages, 256 KB. */
-const BATCH_MESSAGES = 100
-const BATCH_BYTES = 256_000
-
-const utf8 = new TextEncoder()
-
-function byteSize(event: RunEventPayload): number {
-  const size = utf8.encode(JSON.stringify(event)).byteLength
-  if (size > MAX_EVENT_BYTES) throw new RangeError(`publishEvents: event ${event.id} is ${size} bytes; one event can be at most ${MAX_EVENT_BYTES}`)
-  return size
-}
-
-/** Splits events into sendBatch-sized chunks, by count and by bytes. */
-function queueBatches(events: readonly RunEventPayload[], sizes: ReadonlyMap<RunEventPayload, number>): RunEventPayload[][] {
-  const batches: RunEventPayload[][] = []
-  let current: RunEventPayload[] = []
-  let bytes = 0
-  for (const event of events) {
-    const size = sizes.get(event) ?? 0
-    if (current.length === BATCH_MESSAGES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
-      batches.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push(event)
-    bytes += size
-  }
-  if (current.length > 0) batches.push(current)
-  return batches
 }
 
 /**
@@ -63,7 +32,7 @@ function queueBatches(events: readonly RunEventPayload[], sizes: ReadonlyMap<Run
 export async function publishEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<PublishResult> {
   const ids = events.map((event) => event.id)
   // Sizes first: an event the queue would refuse must not be claimed.
-  const sizes = new Map(events.map((event) => [event, byteSize(event)]))
+  const sizes = eventSizes(events)
   const byShard = new Map<number, RunEventPayload[]>()
   for (const event of events) {
     const shard = shardOf(event.id)
@@ -75,9 +44,7 @@ export async function publishEvents(env: PublishEnv, events: readonly RunEventPa
   const fresh = new Set(claims.flatMap((claim) => claim.ids))
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
-  for (const batch of queueBatches(accepted, sizes)) {
-    await env.INNGEST_EVENTS.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })))
-  }
+  await queueEvents(env.INNGEST_EVENTS, accepted, sizes)
   // The events are stored and queued: the caller's guarantees hold. Failing to mark them only
   // means a resend within 24 h is queued again, which starts no new run (run ids derive from
   // the event id), so it is logged, not thrown.

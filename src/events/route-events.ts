@@ -5,7 +5,7 @@
  * at-least-once and every step is idempotent: run ids are derived from (event id, function), and
  * the stream returns the same matches for a redelivered event.
  */
-import { eventStreamStub, registeredFunctions, runActorStub, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
+import { eventStreamStub, fileAnnounced, registeredFunctions, runActorStub, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { applyFlowGates } from './apply-gates.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
@@ -72,10 +72,16 @@ function groupByName(messages: readonly Message<RunEventPayload>[]): { byName: M
  * Routes one name's messages: one `ingestAll` into its stream, then each event on its own, so a
  * failure after the stream retries only that message (the stream answers its redelivery alike).
  */
-async function routeNameGroup(name: string, messages: readonly Message<RunEventPayload>[], env: RouteEnv): Promise<void> {
+async function routeNameGroup(name: string, messages: readonly Message<RunEventPayload>[], env: RouteEnv & Pick<InngestEnv, 'INNGEST_EVENT_INDEX'>): Promise<void> {
   let matchesPerEvent: StreamMatch[][]
+  const events = messages.map((message) => message.body)
   try {
-    matchesPerEvent = await eventStreamStub(env.INNGEST_EVENT_STREAMS, name).ingestAll(messages.map((message) => message.body))
+    // System events were queued without an index claim (announce-events.ts): file them now.
+    const [matches] = await Promise.all([
+      eventStreamStub(env.INNGEST_EVENT_STREAMS, name).ingestAll(events),
+      SYSTEM_EVENT_NAMES.has(name) ? fileAnnounced(env.INNGEST_EVENT_INDEX, events) : undefined,
+    ])
+    matchesPerEvent = matches
     // Acking an event without its matches would lose them for good: retry instead.
     if (matchesPerEvent.length !== messages.length) throw new Error(`the stream answered ${matchesPerEvent.length} of ${messages.length} events`)
   } catch (error) {

@@ -1,5 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { eventIndexStub, shardOf } from '../../actors/index.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, sendEvent, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 
@@ -142,5 +143,9 @@ describe('routing', () => {
     const runId = await runIdFor(eventId, 'shop-hello-world')
     await waitForRun(runId, (r) => r.status === 'Completed')
     await expect.poll(() => hits(`finished:${runId}`)).toBe(1)
+    // Announced without an index claim, then filed by the consumer: listed like any event.
+    const finishedId = `${runId}-finished`
+    const index = eventIndexStub(testEnv.INNGEST_EVENT_INDEX, shardOf(finishedId))
+    await expect.poll(async () => (await index.get(finishedId))?.event).toMatchObject({ name: 'inngest/function.finished', data: { run_id: runId, result: expect.anything() } })
   })
 })
