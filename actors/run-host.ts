@@ -51,6 +51,8 @@ export class RunHost {
   private alarmForTimer = true
   /** Set when a lease renewal failed during the pass: it stops at its next step. */
   private leaseLost = false
+  /** The trigger events, read once: written at start and never changed. */
+  private triggerEvents: RunEventPayload[] | undefined
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
   constructor(private readonly options: RunHostOptions) {
@@ -353,7 +355,8 @@ export class RunHost {
   }
 
   private triggers(): RunEventPayload[] {
-    return this.store.readJson<RunEventPayload[]>('trigger') ?? []
+    this.triggerEvents ??= this.store.readJson<RunEventPayload[]>('trigger') ?? undefined
+    return this.triggerEvents ?? []
   }
 
   private recorderHost() {

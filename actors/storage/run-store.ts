@@ -11,6 +11,13 @@ import { STEP_COLUMNS, toStepRow, type StepRow } from './step-row.js'
 type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams'
 
 export class RunStore extends SqlStore {
+  /**
+   * Effects recorded and not yet deleted, counted in memory once read (the host asks after
+   * every transition). A write rolled back after `appendEffect` leaves it one too high, which
+   * only makes the host look for effects once more; `readEffects` recounts.
+   */
+  private effectCount: number | undefined
+
   constructor(storage: DurableObjectStorage) {
     super(storage, RUN_SCHEMA)
   }
@@ -87,22 +94,27 @@ export class RunStore extends SqlStore {
   /** Queues an effect to perform once the surrounding transaction committed. */
   appendEffect(effect: unknown): void {
     this.sql.exec('INSERT INTO inngest_effects (effect) VALUES (?)', JSON.stringify(effect))
+    if (this.effectCount !== undefined) this.effectCount++
   }
 
   /** Effects not yet performed, oldest first. */
   readEffects<T>(): Array<{ seq: number; effect: T }> {
-    return this.sql
+    const effects = this.sql
       .exec<{ seq: number; effect: string }>('SELECT seq, effect FROM inngest_effects ORDER BY seq')
       .toArray()
       .map((row) => ({ seq: row.seq, effect: JSON.parse(row.effect) as T }))
+    this.effectCount = effects.length
+    return effects
   }
 
   deleteEffect(seq: number): void {
-    this.sql.exec('DELETE FROM inngest_effects WHERE seq = ?', seq)
+    const deleted = this.sql.exec('DELETE FROM inngest_effects WHERE seq = ?', seq).rowsWritten
+    if (this.effectCount !== undefined && deleted > 0) this.effectCount--
   }
 
   hasEffects(): boolean {
-    return this.sql.exec('SELECT 1 FROM inngest_effects LIMIT 1').toArray().length > 0
+    this.effectCount ??= this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM inngest_effects').one().n
+    return this.effectCount > 0
   }
 
   readStep(key: string): StepRow | undefined {

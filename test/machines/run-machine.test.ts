@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { initialTransition } from 'xstate'
 import {
   advanceRun,
   canRecordStep,
@@ -35,6 +36,13 @@ const retrying = () =>
 const nonFinal: Record<Exclude<RunStateValue, 'done'>, () => RunSnapshot> = { queued, running, sleeping, waiting, retrying }
 
 describe('run machine', () => {
+  it('builds the same initial snapshot as XState\'s initialTransition', () => {
+    const input = { runId: 'run-1', functionId: 'fn', retry, maxSteps: 100, at: T0 }
+    const [expected] = initialTransition(runMachine, input)
+    expect(state(initialRunSnapshot(input))).toStrictEqual(persistRunSnapshot(expected))
+    expect(initialRunSnapshot(input).status).toBe(expected.status)
+  })
+
   it('starts queued with nothing recorded, and records the start time on RUN.START', () => {
     expect(queued().value).toBe('queued')
     expect(queued().context).toMatchObject({ attempt: 0, timers: [], queuedAt: T0, startedAt: null, outcome: null })
