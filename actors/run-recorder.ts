@@ -37,7 +37,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
     if (!memo.has(row.key)) newKeys.add(row.key)
     return row
   }
-  const write = (row: StepRow) => () => store.writeStep(counted(row))
+  const write = (row: StepRow) => store.writeStep(counted(row))
   return {
     memo,
     now: at,
@@ -45,22 +45,22 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
     canRecordStep: () => canRecordStep(host.context(), memo.size + newKeys.size),
     mayStartStep: () => host.holdsSlots(),
     // One statement is atomic on its own; the snapshot is unchanged, so nothing else to write.
-    completeStep: (row) => store.writeStep(counted(row)),
+    completeStep: (row) => write(row),
     failStep: (row, attempt, error, nonRetriable, retryAt) => {
       const event: RunEvent = { type: 'STEP.FAILED', stepKey: row.key, attempt, error, nonRetriable, at: at(), ...(retryAt === undefined ? {} : { retryAt }) }
       let retrying = false
       host.commit(event, (next) => {
         retrying = next.context.timers.some((timer) => timer.stepKey === row.key && timer.kind === 'retry')
-        store.writeStep(counted({ ...row, status: retrying ? 'retrying' : 'failed' }))
+        write({ ...row, status: retrying ? 'retrying' : 'failed' })
       })
       return retrying ? 'retrying' : 'failed'
     },
-    requestSleep: (row) => void host.commit({ type: 'SLEEP.REQUESTED', stepKey: row.key, wakeAt: row.wakeAt ?? at(), at: at() }, write(row)),
+    requestSleep: (row) => void host.commit({ type: 'SLEEP.REQUESTED', stepKey: row.key, wakeAt: row.wakeAt ?? at(), at: at() }, () => write(row)),
     requestWait: (row, wait) => {
       const context = host.context()
       const trigger = host.triggers()[0]!
       host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: wait.event, timeoutAt: wait.timeoutAt, at: at() }, () => {
-        write(row)()
+        write(row)
         noteStream(store, wait.event)
         store.appendEffect({
           kind: 'register',
@@ -79,7 +79,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
         user: {},
       }
       host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: 'inngest/function.finished', timeoutAt: invoke.timeoutAt, at: at() }, () => {
-        write(row)()
+        write(row)
         store.appendEffect({ kind: 'start-run', functionId: invoke.functionId, event, parent: { runId: context.runId, stepKey: row.key } })
       })
     },

@@ -83,10 +83,12 @@ describe('retries and errors', () => {
 
   it('fails with a clear error when the run passes its step limit', async () => {
     const runId = await trigger('engine/step-limit', { label: uniqueLabel('limit') }, 'shop-step-limit')
+    await waitForRun(runId, (r) => stateOf(r) === 'sleeping')
+    await runDurableObjectAlarm(rawStub(runId))
     const run = await waitForRun(runId, (r) => r.status === 'Failed')
     expect(run.snapshot!.context.error).toMatchObject({ name: 'RunLimitError' })
     expect(run.snapshot!.context.error!.message).toMatch(/step limit.*limits: \{ steps \}/)
-    expect(run.steps).toHaveLength(3)
+    expect(run.steps.map((s) => s.key)).toEqual(['step-0', 'pause', 'step-1'])
     expect(await runStub(runId).inspect()).toMatchObject({ status: 'Failed' })
   })
 })
