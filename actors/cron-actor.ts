@@ -9,9 +9,10 @@
  * - Persist, then act. The fired tick is written (as pending) with the next one before the run
  *   starts; a retried alarm finds it pending and starts it again, idempotently.
  * - Missed ticks. After downtime only the latest due tick fires; the ones before it are skipped.
- * - Not routed. The run is started directly: a function listening to `inngest/scheduled.timer`
- *   never sees another function's ticks. The event is stored in the event index for
- *   `GET /v1/events`, marked routed at once and never queued.
+ * - Not routed. The run is started through this function's flow gates only (a `singleton` cron
+ *   skips a tick while the last run is still going; rateLimit, debounce … apply as to events): a
+ *   function listening to `inngest/scheduled.timer` never sees another function's ticks. The
+ *   event is stored in the event index for `GET /v1/events`, marked routed at once, never queued.
  * - Deploys. A function deployed without this trigger (removed, or its expression changed, which
  *   names another actor) disarms this one at its next alarm; `arm()` starts it again.
  */
@@ -19,10 +20,11 @@ import { DurableObject } from 'cloudflare:workers'
 import { parseCron, type CronSchedule } from './engine/cron.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
-import { deriveRunId } from './engine/run-id.js'
 import { eventIndexStub, shardOf, type EventIndexActor } from './event-index-actor.js'
+import { applyFlowGates } from './events/apply-flow-gates.js'
+import type { FlowGateActor } from './flow-gate-actor.js'
 import { findFunction } from './registry.js'
-import { runActorStub, type RunActor } from './run-actor.js'
+import type { RunActor } from './run-actor.js'
 import { CronStore, type CronScheduleState } from './storage/cron-store.js'
 
 export type { CronScheduleState } from './storage/cron-store.js'
@@ -32,9 +34,10 @@ export const SCHEDULED_TIMER_EVENT = 'inngest/scheduled.timer'
 /** After a run start failed, the alarm tries it again this much later. */
 const START_RETRY_MS = 10_000
 
-/** Bindings the cron actor uses: runs, and the event index for visibility. */
+/** Bindings the cron actor uses: runs and their flow gates, and the event index for visibility. */
 export interface CronActorEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
+  readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
 }
 
@@ -146,12 +149,16 @@ export class CronActor extends DurableObject<CronActorEnv> {
     await this.syncAlarm(state)
   }
 
-  /** Starts the run of `tick` (idempotent by its derived id) and clears it as pending. */
+  /**
+   * Starts the run of `tick` through the function's flow gates (idempotent: the run id derives
+   * from the tick's event, and the gates remember their answer per event) and clears it as pending.
+   */
   private async start(state: CronScheduleState, tick: number): Promise<CronScheduleState> {
     const event = scheduledTimerEvent(state.functionId, state.expression, tick)
-    const runId = await deriveRunId(event.id, state.functionId, tick)
     try {
-      await runActorStub(this.env.INNGEST_RUNS, runId).start({ runId, functionId: state.functionId, events: [event] })
+      const fn = findFunction(state.functionId)
+      if (!fn) throw new TypeError(`No function "${state.functionId}" is registered in this worker.`)
+      await applyFlowGates(event, state.functionId, fn, this.env)
     } catch (error) {
       // The tick stays pending; whichever comes first, this alarm or the runtime's retry, starts it.
       await this.ctx.storage.setAlarm(Date.now() + START_RETRY_MS)

@@ -5,9 +5,8 @@
  * at-least-once and every step is idempotent: run ids are derived from (event id, function), and
  * the stream returns the same matches for a redelivered event.
  */
-import { eventStreamStub, fileAnnounced, registeredFunctions, runActorStub, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
+import { applyFlowGates, eventStreamStub, fileAnnounced, registeredFunctions, runActorStub, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
-import { applyFlowGates } from './apply-gates.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
 import { namedBy, triggeredBy } from './trigger-match.js'
 
@@ -19,7 +18,7 @@ export function functionsFor(eventName: string): string[] {
 }
 
 /**
- * Starts the runs `event` triggers, each through its function's flow gates (apply-gates.ts);
+ * Starts the runs `event` triggers, each through its function's flow gates (actors/events/apply-flow-gates.ts);
  * resolves once every run actor, or the gate that will start the run later, has persisted it.
  * @returns the ids of the runs started or recorded as skipped now (debounced and batched events
  * start theirs later, from their gate).

@@ -161,6 +161,22 @@ describe('cron schedules', () => {
     expect((await runStub(await deriveRunId(sent, functionId, 0)).inspect()).status).toBe('Unknown')
   })
 
+  it('passes each tick through the function\'s flow gates: a singleton skips a tick while its last run goes on', async () => {
+    const [functionId, expression] = ['shop-cron-singleton', '0 14 * * *']
+    const tick = await armedTick(functionId, expression)
+    expect(await runDurableObjectAlarm(rawCron(functionId, expression))).toBe(true)
+    const first = await scheduledRunId(functionId, tick)
+    await waitForRun(first, (run) => run.snapshot?.value === 'sleeping')
+
+    // The next day's tick finds the first run still sleeping: recorded as skipped, never run.
+    expect(await runDurableObjectAlarm(rawCron(functionId, expression))).toBe(true)
+    const second = await waitForRun(await scheduledRunId(functionId, tick + DAY), (run) => run.status === 'Skipped')
+    expect(second.snapshot!.context.error).toMatchObject({ name: 'RunSkipped', message: 'singleton' })
+    expect(second.steps).toEqual([])
+    expect((await runStub(first).inspect()).snapshot!.value).toBe('sleeping')
+    expect(await cron(functionId, expression).inspect()).toMatchObject({ lastTick: tick + DAY, pendingTick: null, nextTick: tick + 2 * DAY })
+  })
+
   it('disarms when a deploy drops the trigger, and arms again when it returns', async () => {
     const [functionId, expression] = ['shop-cron-redeployed', '0 9 * * *']
     const original = findFunction('shop-cron-fires')!

@@ -1,5 +1,6 @@
 /**
- * The event-side flow gates, applied per triggered function when an event is routed, in
+ * The event-side flow gates, applied per triggered function when an event is routed (and to
+ * each cron tick, by the cron actor), in
  * Inngest's order (its runner: batch, else rate limit, then the scheduler's debounce, then
  * singleton when the run is created):
  *
@@ -13,16 +14,13 @@
  * Every step is idempotent by event id (the gates remember their answers) or by derived run id.
  */
 import { IDEMPOTENCY_PERIOD_MS } from '../../machines/index.js'
-import {
-  compileExpression,
-  deriveRunId,
-  flowGateFor,
-  runActorStub,
-  startFlowRun,
-  type FlowGateEnv,
-  type RunEventPayload,
-  type RunnableFunction,
-} from '../../actors/index.js'
+import type { RunEventPayload } from '../engine/executor.js'
+import { compileExpression } from '../engine/expression.js'
+import type { RunnableFunction } from '../engine/function-definition.js'
+import { deriveRunId } from '../engine/run-id.js'
+import { flowGateFor, type FlowGateEnv } from '../flow-gate-rpc.js'
+import { startFlowRun } from '../flow-gate-start.js'
+import { runActorStub } from '../run-actor.js'
 
 /** What flow control did with one event for one function. */
 export type GateOutcome =
