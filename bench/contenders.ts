@@ -5,6 +5,7 @@
  * boundary, so all sides pay for object creation, RPC and their own status reads.
  */
 import { env } from 'cloudflare:workers'
+import { decodeTime } from 'ulid'
 import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunStatusSummary } from '../actors/index.js'
 import { inngest } from '../test/fixtures/seed-functions.js'
 import type { CountedRunActor } from './counted-run-actor.js'
@@ -122,7 +123,8 @@ export const oursSend: Contender = {
     const eventId = sentEvents.get(label)
     if (!eventId) throw new Error(`no event was sent for ${label}`)
     sentEvents.delete(label)
-    const runId = await deriveRunId(eventId, PROGRAM_FUNCTION, 0)
+    // inngest.send stamps a new event's ts with the time its ULID id carries.
+    const runId = await deriveRunId(eventId, PROGRAM_FUNCTION, decodeTime(eventId))
     sentRuns.set(label, runId)
     const stub = runActorStub(benchEnv.INNGEST_RUNS, runId)
     await pollUntil(() => stub.status(), ourRunDone, `run of event ${eventId}`)

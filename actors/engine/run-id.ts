@@ -1,7 +1,9 @@
 /**
- * Run ids are ULIDs. A run started by an event gets an id derived from (event id, function id):
- * a queue message delivered twice derives the same id, reaches the same Durable Object, and
- * starts nothing new. The time part is the event's time, so run ids sort like their events.
+ * Run ids are ULIDs. A run started by an event gets an id derived from (event id, function id,
+ * event ts): a queue message delivered twice derives the same id, reaches the same Durable
+ * Object, and starts nothing new. The `ts` is part of it because an event id deduplicates for
+ * 24 hours only, as on Inngest: the same id sent again later (with its new `ts`) is a new event
+ * and starts new runs. The time part is the event's time, so run ids sort like their events.
  */
 import { encodeTime, isValid, decodeTime } from 'ulid'
 
@@ -20,10 +22,10 @@ async function randomPart(seed: string): Promise<string> {
   return text
 }
 
-/** The id of the run of `functionId` for event `eventId` (received at `eventTs`). */
+/** The id of the run of `functionId` for event `eventId` with timestamp `eventTs`. */
 export async function deriveRunId(eventId: string, functionId: string, eventTs: number): Promise<string> {
   const time = isValid(eventId) ? decodeTime(eventId) : eventTs
-  return encodeTime(Math.max(0, Math.floor(time)), 10) + (await randomPart(`${eventId}\u0000${functionId}`))
+  return encodeTime(Math.max(0, Math.floor(time)), 10) + (await randomPart(`${eventId}\u0000${functionId}\u0000${eventTs}`))
 }
 
 /** The id of the `index`th event sent by step `stepKey` of run `runId`: the same on every replay. */

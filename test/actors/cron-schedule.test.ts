@@ -4,7 +4,7 @@ import { cronActorName, cronActorStub, deriveRunId, findFunction, registerFuncti
 import { routeSchedules } from '../../src/index.js'
 import { cronTriggers } from '../../src/events/arm-schedules.js'
 import { hits } from '../fixtures/probes.js'
-import { AUTH, request, runStub, sendEvent, testEnv, waitForRun } from '../fixtures/runs.js'
+import { AUTH, request, runIdFor, runStub, sendEvent, testEnv, waitForRun } from '../fixtures/runs.js'
 
 const HOUR = 60 * 60 * 1000
 const DAY = 24 * HOUR
@@ -157,8 +157,8 @@ describe('cron schedules', () => {
 
     // A inngest/scheduled.timer sent as an event starts its listener, never a cron function.
     const sent = await sendEvent('inngest/scheduled.timer', { cron: expression })
-    await waitForRun(await deriveRunId(sent, 'shop-timer-listener', 0), (run) => run.status === 'Completed')
-    expect((await runStub(await deriveRunId(sent, functionId, 0)).inspect()).status).toBe('Unknown')
+    await waitForRun(await runIdFor(sent, 'shop-timer-listener'), (run) => run.status === 'Completed')
+    expect((await runStub(await runIdFor(sent, functionId)).inspect()).status).toBe('Unknown')
   })
 
   it('passes each tick through the function\'s flow gates: a singleton skips a tick while its last run goes on', async () => {

@@ -1,7 +1,8 @@
+import { runInDurableObject } from 'cloudflare:test'
 import { exports } from 'cloudflare:workers'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { decodeTime } from 'ulid'
-import { deriveRunId } from '../../actors/index.js'
+import { deriveRunId, shardOf } from '../../actors/index.js'
 import { inngestRoutes } from '../../src/hono.js'
 import { Inngest } from '../../src/index.js'
 import { uniqueLabel } from '../fixtures/probes.js'
@@ -39,11 +40,31 @@ describe('Event API: POST /e/:eventKey', () => {
     const second = await post(JSON.stringify({ name: 'test/hello', data: { name: 'second' }, id, ts }))
     expect(await first.json()).toEqual({ ids: [id], status: 200 })
     expect(await second.json()).toEqual({ ids: [id], status: 200 })
-    // A run id derives from (event id, function id), and from ts when the id is not a ULID.
+    // A run id derives from (event id, function id, ts).
     const run = await waitForRun(await deriveRunId(id, 'shop-hello-world', ts), (r) => r.status === 'Completed')
     expect(run.output).toBe('Hello, first!')
     const { data } = (await (await request(`/v1/events/${id}`, { headers: AUTH })).json()) as { data: EventResource }
     expect(data.data).toEqual({ name: 'first' })
+  })
+
+  it('starts new runs for an id sent again after the 24-hour dedupe window, as Inngest does', async () => {
+    const id = uniqueLabel('order')
+    const firstTs = Date.now()
+    await post(JSON.stringify({ name: 'test/hello', data: { name: 'first' }, id, ts: firstTs }))
+    const firstRun = await deriveRunId(id, 'shop-hello-world', firstTs)
+    await waitForRun(firstRun, (r) => r.status === 'Completed')
+
+    // A day passes for the index: its row of this id is older than the dedupe window.
+    const shard = testEnv.INNGEST_EVENT_INDEX.get(testEnv.INNGEST_EVENT_INDEX.idFromName(`events:${shardOf(id)}`))
+    await runInDurableObject(shard, (_actor, state) => {
+      state.storage.sql.exec('UPDATE inngest_events SET received_at = received_at - ? WHERE id = ?', 25 * 60 * 60 * 1000, id)
+    })
+    const laterTs = firstTs + 1
+    expect(await (await post(JSON.stringify({ name: 'test/hello', data: { name: 'again' }, id, ts: laterTs }))).json()).toEqual({ ids: [id], status: 200 })
+    const laterRun = await deriveRunId(id, 'shop-hello-world', laterTs)
+    expect(laterRun).not.toBe(firstRun)
+    expect((await waitForRun(laterRun, (r) => r.status === 'Completed')).output).toBe('Hello, again!')
+    expect((await waitForRun(firstRun, (r) => r.status === 'Completed')).output).toBe('Hello, first!')
   })
 
   it('derives ids from the official SDK seed header, so a retried request gets the same ids', async () => {
