@@ -46,7 +46,7 @@ describe('durability', () => {
     const [first] = await startRunsFor(event, testEnv)
     const [second] = await startRunsFor(event, testEnv)
     expect(second).toBe(first)
-    expect(first).toBe(await runIdFor(event.id, 'shop-hello-world'))
+    expect(first).toBe(await runIdFor(event, 'shop-hello-world'))
     const run = await waitForRun(first!, (r) => r.status === 'Completed')
     expect(run.steps).toHaveLength(1)
   })

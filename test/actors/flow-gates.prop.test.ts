@@ -117,14 +117,14 @@ async function check(sent: readonly Expected[]): Promise<void> {
   for (const [index, expected] of sent.entries()) {
     const { id } = expected.event
     const label = `event #${index}`
-    expectOutcome(await runOf(id, RATE), expected.rate, 'rateLimit', `${label} rateLimit`)
-    expectOutcome(await runOf(id, IDEMPOTENT), expected.idempotency, 'idempotency', `${label} idempotency`)
-    expectOutcome(await runOf(id, SINGLETON), expected.singleton, 'singleton', `${label} singleton`)
+    expectOutcome(await runOf(expected.event, RATE), expected.rate, 'rateLimit', `${label} rateLimit`)
+    expectOutcome(await runOf(expected.event, IDEMPOTENT), expected.idempotency, 'idempotency', `${label} idempotency`)
+    expectOutcome(await runOf(expected.event, SINGLETON), expected.singleton, 'singleton', `${label} singleton`)
     if (expected.debounced) {
-      const run = await waitForRun(await runIdFor(id, DEBOUNCE), (r) => r.status === 'Completed')
+      const run = await waitForRun(await runIdFor(expected.event, DEBOUNCE), (r) => r.status === 'Completed')
       expect(run.output, `${label} debounce`).toEqual({ event: id, events: [id], n: [null] })
     } else {
-      expect((await runOf(id, DEBOUNCE)).status, `${label} debounce`).toBe('Unknown')
+      expect((await runOf(expected.event, DEBOUNCE)).status, `${label} debounce`).toBe('Unknown')
     }
   }
 }

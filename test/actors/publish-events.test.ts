@@ -40,7 +40,7 @@ describe('publishEvents', () => {
     await expect(publishEvents(recordingEnv(true).env, [hello])).rejects.toThrow('queue unavailable')
     expect((await stored(hello.id))?.event).toEqual(hello)
     expect(await publishEvents(testEnv, [hello])).toEqual({ ids: [hello.id], accepted: [hello] })
-    const run = await waitForRun(await runIdFor(hello.id, 'shop-hello-world'), (r) => r.status === 'Completed')
+    const run = await waitForRun(await runIdFor(hello, 'shop-hello-world'), (r) => r.status === 'Completed')
     expect(run.output).toBe('Hello, retried!')
     expect((await publishEvents(testEnv, [hello])).accepted).toEqual([])
   })

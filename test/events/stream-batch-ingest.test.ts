@@ -144,7 +144,7 @@ describe('routeEvents with one stream call per event name', () => {
   it('starts no second run when a batch is redelivered', async () => {
     const label = uniqueLabel('batch-redeliver')
     const events = [event('fan/out', { label, plan: 'free' }), event('fan/out', { label: `${label}-2`, plan: 'free' })]
-    const runIds = await Promise.all(events.flatMap((fan) => [runIdFor(fan.id, 'shop-fan-a'), runIdFor(fan.id, 'shop-fan-b')]))
+    const runIds = await Promise.all(events.flatMap((fan) => [runIdFor(fan, 'shop-fan-a'), runIdFor(fan, 'shop-fan-b')]))
     for (let delivery = 0; delivery < 2; delivery++) {
       expect(await deliver(events)).toEqual({ acked: ['m0', 'm1'], retried: [] })
       for (const runId of runIds) await waitForRun(runId, (r) => r.status === 'Completed')
@@ -180,7 +180,7 @@ describe('routeEvents with one stream call per event name', () => {
     ]
     expect(await deliver(bodies)).toEqual({ acked: ['m0', 'm4'], retried: ['m1', 'm2', 'm3'] })
     expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toEqual({ by: 'dave' })
-    await waitForRun(await runIdFor(fan.id, 'shop-fan-a'), (r) => r.status === 'Completed')
+    await waitForRun(await runIdFor(fan, 'shop-fan-a'), (r) => r.status === 'Completed')
   })
 
   it('retries every message of a name whose stream refused the batch, and only those', async () => {
@@ -193,6 +193,6 @@ describe('routeEvents with one stream call per event name', () => {
     expect(await deliver([fine, fan, unstorable])).toEqual({ acked: ['m1'], retried: ['m0', 'm2'] })
     const stored = await runInDurableObject(rawStream(name), (_, state) => state.storage.sql.exec('SELECT count(*) AS n FROM inngest_stream_events').one().n)
     expect(stored, 'nothing of the refused batch is kept').toBe(0)
-    await waitForRun(await runIdFor(fan.id, 'shop-fan-a'), (r) => r.status === 'Completed')
+    await waitForRun(await runIdFor(fan, 'shop-fan-a'), (r) => r.status === 'Completed')
   })
 })

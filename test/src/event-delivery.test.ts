@@ -21,7 +21,7 @@ describe('event delivery', () => {
     const result = await getQueueResult(batch, ctx)
     expect(result.explicitAcks).toEqual(['good'])
     expect(result.retryMessages.map((message) => message.msgId)).toEqual(['poison'])
-    expect((await waitForRun(await runIdFor(good.id, 'shop-hello-world'), (r) => r.status === 'Completed')).output).toBe('Hello, acked!')
+    expect((await waitForRun(await runIdFor(good, 'shop-hello-world'), (r) => r.status === 'Completed')).output).toBe('Hello, acked!')
   })
 
   it('moves a poison message to the dead-letter queue after max_retries, not an endless loop', async () => {
