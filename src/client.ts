@@ -10,6 +10,7 @@ import { sendEvents } from './events/send-events.js'
 import type { EventSchemas } from './event-schemas.js'
 import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'
 import { InngestFunction } from './inngest-function.js'
+import { withTypedSteps } from './typed-steps.js'
 import type { EventForTriggers, EventMap, FunctionConfig, Handler, SendableEvent, TriggerInput } from './types.js'
 
 export interface ClientOptions {
@@ -88,9 +89,9 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const fn = new InngestFunction(this.id, options)
     const schemas = triggerSchemas(triggers)
     addSchemas(this.eventSchemas, schemas)
-    registerFunction(fn.compositeId, { options, handler: withEventValidation(handler as EngineHandler, schemas) })
+    registerFunction(fn.compositeId, { options, handler: withTypedSteps(withEventValidation(handler as EngineHandler, schemas), this.eventSchemas) })
     const onFailure = (config as FunctionConfig).onFailure
-    if (onFailure) registerFunction(`${fn.compositeId}-failure`, failureFunction(options, onFailure))
+    if (onFailure) registerFunction(`${fn.compositeId}-failure`, failureFunction(options, onFailure, this.eventSchemas))
     return fn
   }
 
@@ -119,15 +120,15 @@ function withPlainTriggers(config: unknown): unknown {
 }
 
 /** The onFailure handler as its own function, started with `inngest/function.failed`. */
-function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
+function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown, clientSchemas: SchemasByName) {
   return {
     // No triggers: the failed run starts it directly (so it never sees other functions' failures).
     options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [], flow: { concurrency: [] } },
-    handler: (ctx: EngineContext) => {
+    handler: withTypedSteps((ctx: EngineContext) => {
       const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
       const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })
       if (failed.stack) error.stack = failed.stack
       return onFailure({ ...ctx, error })
-    },
+    }, clientSchemas),
   }
 }

@@ -89,6 +89,23 @@ export class EventType<Name extends string = string, Schema extends EventDataSch
   }
 }
 
+/** What an event type looks like at runtime: its name (twice, as `name` and `event`) and schema. */
+export interface EventTypeLike {
+  readonly name: string
+  readonly event: string
+  readonly schema?: unknown
+}
+
+/**
+ * The event type `value` is, if it is one. Recognised by shape, not `instanceof`, so one made by
+ * a second copy of the SDK in the bundle works too.
+ */
+export function asEventType(value: unknown): EventTypeLike | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const { name, event } = value as { name?: unknown; event?: unknown }
+  return typeof name === 'string' && typeof event === 'string' ? (value as EventTypeLike) : undefined
+}
+
 /**
  * Declares a typed event. With a Standard Schema, the data is typed from it and validated
  * when sent and before the handler runs; without one, the event is only named.

@@ -139,22 +139,40 @@ export function withEventValidation(handler: EngineHandler, schemas: SchemasByNa
   }
 }
 
+/** An event of an outgoing batch whose data failed its schema. */
+export interface InvalidEvent {
+  readonly index: number
+  readonly name: string
+  readonly issues: readonly StandardSchemaV1.Issue[]
+}
+
 /**
- * Validates what `send` was given, before anything is stored: a created event against its own
- * schema, any other event against the schemas of the client's triggers.
- * @throws {TypeError} naming the event's index and name, the issues and the fix.
+ * The first event of an outgoing batch whose data fails its schema: a created event's own
+ * schema, any other event's the schemas of the client's triggers. `raw` is the batch as given
+ * (created events keep their schema there), `prepared` the same events with `data` filled in.
  */
-export async function validateSentEvents(raw: unknown, prepared: readonly { name: string; data: unknown }[], clientSchemas: SchemasByName): Promise<void> {
+export async function findInvalidEvent(raw: unknown, prepared: readonly { name: string; data: unknown }[], clientSchemas: SchemasByName): Promise<InvalidEvent | undefined> {
   const batch = asList(raw)
   for (const [index, event] of prepared.entries()) {
     const own = (batch[index] as { [EVENT_SCHEMA]?: StandardSchemaV1 } | undefined)?.[EVENT_SCHEMA]
     const schemas = own ? [own] : schemasFor(clientSchemas, event.name)
     if (schemas.length === 0) continue
     const checked = await checkData(schemas, event.data)
-    if (!checked.ok) {
-      throw new TypeError(
-        `inngest.send: event[${index}] "${event.name}" data is invalid: ${describeIssues(checked.issues)}. Fix: send data that matches the eventType schema of "${event.name}".`,
-      )
-    }
+    if (!checked.ok) return { index, name: event.name, issues: checked.issues }
   }
+  return undefined
+}
+
+/** `event[1] "app/user.created" data is invalid: email: Invalid email address. Fix: …` */
+export function describeInvalidEvent({ index, name, issues }: InvalidEvent): string {
+  return `event[${index}] "${name}" data is invalid: ${describeIssues(issues)}. Fix: send data that matches the eventType schema of "${name}".`
+}
+
+/**
+ * Validates what `send` was given, before anything is stored.
+ * @throws {TypeError} naming the event's index and name, the issues and the fix.
+ */
+export async function validateSentEvents(raw: unknown, prepared: readonly { name: string; data: unknown }[], clientSchemas: SchemasByName): Promise<void> {
+  const invalid = await findInvalidEvent(raw, prepared, clientSchemas)
+  if (invalid) throw new TypeError(`inngest.send: ${describeInvalidEvent(invalid)}`)
 }

@@ -34,4 +34,6 @@ export type {
   StepId,
   StepTools,
   TriggerInput,
+  WaitedEvent,
+  WaitForEventOptions,
 } from './types.js'

@@ -109,6 +109,15 @@ export type StepId = string | { id: string; name?: string }
 /** Durations: milliseconds, or an `ms` string such as "30s", "5m", "1h", "2d". */
 export type Duration = number | string
 
+/**
+ * What `step.waitForEvent` takes: the event (a name or an `eventType`), how long to wait, and
+ * at most one of `match` (a field both events share) or `if` (CEL over `event` and `async`).
+ */
+export type WaitForEventOptions<Event> = { event: Event; timeout: Duration } & ({ match?: string; if?: never } | { if?: string; match?: never })
+
+/** The event `step.waitForEvent` resolves to: typed by its name, or by an event type as a trigger is. */
+export type WaitedEvent<Events extends EventMap, Event> = Event extends string ? EventNamed<Events, Event> : EventForTrigger<Events, Event>
+
 /** The `step` a handler receives; results are typed as they come back from JSON. */
 export interface StepTools<Events extends EventMap> {
   /** Runs `fn(...args)` once; on replay returns the recorded result. Retried on error. */
@@ -117,11 +126,11 @@ export interface StepTools<Events extends EventMap> {
   sleep(id: StepId, duration: Duration): Promise<void>
   /** Suspends the run until `time` (a Date, ISO string or epoch ms). */
   sleepUntil(id: StepId, time: Date | string | number): Promise<void>
-  /** The first matching event, typed by its name, or null once `timeout` passed. */
-  waitForEvent<Name extends EventName<Events>>(
-    id: StepId,
-    options: { event: Name; timeout: Duration; match?: string; if?: string },
-  ): Promise<EventNamed<Events, Name> | null>
+  /**
+   * The first matching event, or null once `timeout` passed. Typed by its name, or, waiting for
+   * an `eventType`, by its schema's output (the event goes through the schema).
+   */
+  waitForEvent<Event extends EventName<Events> | AnyEventType>(id: StepId, options: WaitForEventOptions<Event>): Promise<WaitedEvent<Events, Event> | null>
   /** Sends events once (memoized, ids derived from the step): `{ ids }` in input order. */
   sendEvent<Name extends EventName<Events>>(id: StepId, events: SendableEvent<Events, Name> | readonly SendableEvent<Events, Name>[]): Promise<{ ids: string[] }>
   /**
@@ -194,7 +203,8 @@ export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent
   batchEvents?: { maxSize: number; timeout: Duration; key?: string; if?: string }
   idempotency?: string
   singleton?: { key?: string; mode: 'skip' | 'cancel' }
-  cancelOn?: Array<{ event: EventName<Events>; if?: string; match?: string; timeout?: Duration }>
+  /** Events that cancel the run: a name or an `eventType`, with an optional `if` or `match`. */
+  cancelOn?: Array<{ event: EventName<Events> | AnyEventType; if?: string; match?: string; timeout?: Duration }>
   timeouts?: { start?: Duration; finish?: Duration }
 }
 

@@ -80,8 +80,17 @@ export interface EngineStepTools {
   sleep(id: StepIdInput, duration: number | string): Promise<null>
   sleepUntil(id: StepIdInput, time: Date | string | number): Promise<null>
   waitForEvent(id: StepIdInput, options: { event: string; timeout: number | string; match?: string; if?: string }): Promise<unknown>
-  sendEvent(id: StepIdInput, events: unknown): Promise<{ ids: string[] }>
+  sendEvent(id: StepIdInput, events: unknown, options?: SendEventOptions): Promise<{ ids: string[] }>
   invoke(id: StepIdInput, options: { function: InvokeTarget; data?: Record<string, unknown>; timeout?: number | string }): Promise<unknown>
+}
+
+/**
+ * What the SDK adds to a `step.sendEvent` call. `validate` runs inside the step, as its body does
+ * (never on the replay of a sent step), with the prepared batch and before anything is published:
+ * throwing fails the step and nothing is sent. The engine knows no schemas; the SDK brings them.
+ */
+export interface SendEventOptions {
+  readonly validate?: (events: readonly RunEventPayloadLike[]) => Promise<void> | void
 }
 
 /** What `step.invoke` accepts as `function`: a created function, or its composite id. */

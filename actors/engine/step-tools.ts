@@ -76,7 +76,7 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
       const expression = source === undefined ? null : (compileExpression(source, `step "${key}" ${options.if === undefined ? 'match' : 'if'}`), source)
       return pass.await(key, 'wait', (now) => now + timeout, (row) => recorder.requestWait(row, { event: options.event, timeoutAt: row.wakeAt ?? 0, expression }))
     },
-    sendEvent(id, payload) {
+    sendEvent(id, payload, options) {
       const key = stepId(id, 'sendEvent')
       const prepared = prepareEvents(payload, recorder.now())
       if (!prepared.ok) {
@@ -87,6 +87,8 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
       return pass.run(
         key,
         async (stepKey) => {
+          // All of the batch is checked before any of it is published: an invalid event sends none.
+          await options?.validate?.(prepared.events)
           // Ids derived from the step: a re-sent step (crash before it was recorded) is deduplicated.
           const events = await Promise.all(prepared.events.map(async (event, i) => (explicitIds[i] ? event : { ...event, id: await deriveStepEventId(runId, stepKey, i) })))
           await recorder.publishEvents(events)

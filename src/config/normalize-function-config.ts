@@ -12,7 +12,7 @@ import { ConfigError, configChecks, describeValue, isConfigObject } from './conf
 import type { ConfigChecks } from './config-error.js'
 import { checkFlowCombinations } from './flow-combinations.js'
 import { normalizeFlowControl } from './normalize-flow-control.js'
-import { normalizeCancelOn } from './normalize-cancel-on.js'
+import { normalizeCancelOn, withCancelOnNames } from './normalize-cancel-on.js'
 import { checkExpression, validateFlowControl } from './validate-flow-control.js'
 
 /** The policy when `retries` is absent: 3 attempts, exponential from 1s, capped at 1h. */
@@ -50,10 +50,11 @@ const CRON_FIX = 'use a cron expression such as "0 9 * * *" or "TZ=Europe/Paris 
  * options.retry.attempts // 6
  * ```
  */
-export function normalizeFunctionConfig(config: unknown, triggers: unknown): FunctionOptions {
-  if (!isConfigObject(config)) {
-    throw new ConfigError(undefined, 'config', `must be an object (got ${describeValue(config)})`, 'pass options such as { id: "process-order", triggers: { event: "shop/order.placed" } }')
+export function normalizeFunctionConfig(input: unknown, triggers: unknown): FunctionOptions {
+  if (!isConfigObject(input)) {
+    throw new ConfigError(undefined, 'config', `must be an object (got ${describeValue(input)})`, 'pass options such as { id: "process-order", triggers: { event: "shop/order.placed" } }')
   }
+  const config = withCancelOnNames(input)
   const id = normalizeId(config.id)
   const check = configChecks(id)
   check.knownKeys(config, '', KNOWN_OPTIONS)

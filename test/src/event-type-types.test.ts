@@ -128,6 +128,54 @@ describe('triggers', () => {
     }))
 })
 
+describe('step.waitForEvent', () => {
+  const step = {} as StepTools<Events>
+
+  it('takes an event type and resolves to the schema output, or null', () =>
+    typesOnly(() => {
+      expectTypeOf(step.waitForEvent('wait', { event: userCreated, timeout: '1d' })).resolves.toEqualTypeOf<UserCreated | null>()
+      expectTypeOf(step.waitForEvent('wait', { event: orderPlaced, timeout: 1000, match: 'data.orderId' })).resolves.toEqualTypeOf<OrderPlaced | null>()
+      expectTypeOf(step.waitForEvent('wait', { event: userCreated, timeout: '1h', if: 'async.data.plan == "pro"' })).resolves.toEqualTypeOf<UserCreated | null>()
+    }))
+
+  it('falls back to the client schemas, or open data, for an event type without a schema', () =>
+    typesOnly(() => {
+      expectTypeOf(step.waitForEvent('wait', { event: untyped, timeout: '1h' })).resolves.toEqualTypeOf<ReceivedEvent<'tt/untyped', Record<string, any>> | null>()
+      expectTypeOf(step.waitForEvent('wait', { event: eventType('tt/known'), timeout: '1h' })).resolves.toEqualTypeOf<ReceivedEvent<'tt/known', { known: true }> | null>()
+    }))
+
+  it('keeps the rules of the options', () =>
+    typesOnly(() => {
+      // @ts-expect-error timeout is required
+      void step.waitForEvent('wait', { event: userCreated })
+      // @ts-expect-error match and if exclude each other
+      void step.waitForEvent('wait', { event: userCreated, timeout: '1h', match: 'data.email', if: 'true' })
+      // @ts-expect-error an object with a name is not an event type
+      void step.waitForEvent('wait', { event: { name: 'tt/user.created', schema: userSchema }, timeout: '1h' })
+    }))
+
+  it('types the handler step the same way', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id(), triggers: [orderPlaced] }, async ({ step: tools }) => {
+        const user = await tools.waitForEvent('user', { event: userCreated, timeout: '1h' })
+        expectTypeOf(user).toEqualTypeOf<UserCreated | null>()
+        if (user) expectTypeOf(user.data.plan).toEqualTypeOf<'free' | 'pro'>()
+      })
+    }))
+})
+
+describe('cancelOn', () => {
+  it('takes an event type or a name, in both call shapes', () =>
+    typesOnly(() => {
+      inngest.createFunction({ id: id(), triggers: [orderPlaced], cancelOn: [{ event: userCreated, match: 'data.email', timeout: '1h' }, { event: 'tt/known' }] }, async () => undefined)
+      inngest.createFunction({ id: id(), cancelOn: [{ event: untyped, if: 'async.data.id == event.data.orderId' }] }, orderPlaced, async () => undefined)
+      // @ts-expect-error an object with a name is not an event type
+      inngest.createFunction({ id: id(), triggers: [orderPlaced], cancelOn: [{ event: { name: 'tt/user.created' } }] }, async () => undefined)
+      // @ts-expect-error cancelOn has no schema option
+      inngest.createFunction({ id: id(), cancelOn: [{ event: userCreated, schema: userSchema }] }, orderPlaced, async () => undefined)
+    }))
+})
+
 describe('send', () => {
   // Typed calls only: nothing is actually sent.
   const send = inngest.send.bind(inngest)

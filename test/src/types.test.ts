@@ -298,6 +298,27 @@ describe('step tools', () => {
       expectTypeOf(step.waitForEvent('wait', { event: 'other/event', timeout: 5000, match: 'data.id' })).resolves.toEqualTypeOf<ReceivedEvent<'other/event'> | null>()
       // @ts-expect-error timeout is required
       void step.waitForEvent('wait', { event: 'types-shop/order.placed' })
+      // @ts-expect-error match and if exclude each other, as in the official SDK
+      void step.waitForEvent('wait', { event: 'other/event', timeout: '1h', match: 'data.id', if: 'async.data.ok' })
+      // @ts-expect-error the event is a name or an eventType
+      void step.waitForEvent('wait', { event: { name: 'other/event' }, timeout: '1h' })
+    }))
+
+  it('types step.sendEvent by the client events', () =>
+    typesOnly(() => {
+      expectTypeOf(step.sendEvent('send', { name: 'types-shop/order.placed', data: { orderId: 'o1', total: 3 } })).toEqualTypeOf<Promise<{ ids: string[] }>>()
+      void step.sendEvent({ id: 'send', name: 'Readable' }, [
+        { name: 'types/user.created', data: { userId: 'u1', plan: 'pro' }, id: 'dedupe' },
+        { name: 'unknown/event', data: { anything: 1 } },
+      ])
+      // @ts-expect-error wrong data for a known event
+      void step.sendEvent('send', { name: 'types/user.created', data: { userId: 'u1', plan: 'enterprise' } })
+      // @ts-expect-error data is required for a known event
+      void step.sendEvent('send', { name: 'types-shop/order.placed' })
+      // @ts-expect-error one bad event in a batch
+      void step.sendEvent('send', [{ name: 'types-shop/order.placed', data: { orderId: 'o1', total: 3 } }, { name: 'types/user.deleted', data: {} }])
+      // @ts-expect-error name is required
+      void step.sendEvent('send', { data: {} })
     }))
 
   it('hands the handler the client-typed step tools', () =>
@@ -308,6 +329,9 @@ describe('step tools', () => {
         expectTypeOf(attempt).toEqualTypeOf<number>()
         const order = await tools.waitForEvent('order', { event: 'types-shop/order.placed', timeout: '1h' })
         if (order) expectTypeOf(order.data.total).toEqualTypeOf<number>()
+        await tools.sendEvent('notify', { name: 'types/user.deleted', data: { userId: 'u1', reason: 'asked' } })
+        // @ts-expect-error the handler's step.sendEvent is typed by the client too
+        await tools.sendEvent('notify', { name: 'types/user.deleted', data: { reason: 'asked' } })
       })
     }))
 })
