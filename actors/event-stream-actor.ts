@@ -10,7 +10,7 @@ import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
 import { StreamStore, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
-export type { StreamMatch, WaitRegistration } from './storage/stream-store.js'
+export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
 /** Whether `candidate` satisfies a registration (no expression: any event of the name). */
 function satisfies(registration: Pick<WaitRegistration, 'expression' | 'trigger' | 'sinceTs' | 'expiresAt'>, candidate: RunEventPayload): boolean {

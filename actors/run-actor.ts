@@ -14,6 +14,7 @@ import type { InvokeResult, RunPorts } from './run-effects.js'
 import { RunHost } from './run-host.js'
 import type { RunInspection, RunStatusSummary } from './run-inspection.js'
 import type { StartRunRequest } from './start-run-request.js'
+import type { RunAddress } from './storage/stream-store.js'
 
 /** Bindings the run actor uses: runs, event streams and the event pipeline. */
 export interface RunActorEnv extends PublishEnv {
@@ -40,6 +41,34 @@ export function runActorStub(namespace: DurableObjectNamespace<RunActor>, runId:
   return namespace.get(namespace.idFromName(runId)) as unknown as RunActorRpc
 }
 
+/**
+ * What the object hosting a run answers when something resolves the run: a matched wait, a
+ * cancelling event, a child run's result. `RunActor` has it; so must a Durable Object of yours
+ * embedding `RunHost` with an `address` (forward each method to the host).
+ */
+export type HostedRunRpc = Pick<RunActorRpc, 'resolveWait' | 'cancel' | 'resolveInvoke'>
+
+function isNamespace(binding: unknown): binding is DurableObjectNamespace {
+  return typeof (binding as Partial<DurableObjectNamespace> | undefined)?.idFromName === 'function'
+}
+
+/**
+ * The object hosting run `runId`: the one `host` names (a registration's or parent link's
+ * address), else the run's own actor, `INNGEST_RUNS` by run id.
+ * @throws TypeError when `env` has no Durable Object binding named `host.binding`.
+ */
+export function hostedRunStub(env: Pick<RunActorEnv, 'INNGEST_RUNS'>, runId: string, host?: RunAddress): HostedRunRpc {
+  if (!host) return runActorStub(env.INNGEST_RUNS, runId)
+  const namespace = (env as unknown as Record<string, unknown>)[host.binding]
+  if (!isNamespace(namespace)) {
+    throw new TypeError(
+      `inngest.do: run ${runId} is hosted by object "${host.name}" of the Durable Object binding ${host.binding}, which this worker's env does not have. ` +
+        `Fix: bind ${host.binding} to the class embedding RunHost ([[durable_objects.bindings]] in wrangler.toml) in every worker that routes events or runs invoked functions.`,
+    )
+  }
+  return namespace.get(namespace.idFromName(host.name)) as unknown as HostedRunRpc
+}
+
 /** The ports of a run actor: everything beyond its own storage, through its bindings. */
 export function runActorPorts(env: RunActorEnv): RunPorts {
   return {
@@ -49,7 +78,7 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
     forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
     publishEvents: (events) => publishEvents(env, [...events]),
     announceEvents: (events) => announceEvents(env, events),
-    notifyParent: (parent, result) => runActorStub(env.INNGEST_RUNS, parent.runId).resolveInvoke(parent.stepKey, result),
+    notifyParent: (parent, result) => hostedRunStub(env, parent.runId, parent.host).resolveInvoke(parent.stepKey, result),
     slots: {
       acquire: (slot, request) => slotStub(env.INNGEST_SLOTS, slot).acquire(request),
       release: (slot, runId) => slotStub(env.INNGEST_SLOTS, slot).release(runId),

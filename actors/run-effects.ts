@@ -5,14 +5,18 @@
  */
 import type { SerializedError } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
-import type { WaitRegistration } from './storage/stream-store.js'
+import type { RunAddress, WaitRegistration } from './storage/stream-store.js'
 import type { SlotPorts } from './run-admission.js'
 import type { StartRunRequest } from './start-run-request.js'
 
-/** Where a child run reports its result: the invoking run and its `step.invoke` key. */
+/**
+ * Where a child run reports its result: the invoking run and its `step.invoke` key, and the
+ * object hosting that run when it is not its own `RunActor` (absent in links stored before).
+ */
 export interface ParentLink {
   readonly runId: string
   readonly stepKey: string
+  readonly host?: RunAddress
 }
 
 /** What `step.invoke` resolves with. */

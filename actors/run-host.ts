@@ -26,6 +26,7 @@ import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSl
 import { createRecorder, noteStream } from './run-recorder.js'
 import { failureRun, systemEvents, type StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
+import type { RunAddress } from './storage/stream-store.js'
 
 /** While a pass runs, an alarm this far ahead resumes the run if the object is evicted. */
 const WATCHDOG_MS = 30_000
@@ -38,6 +39,12 @@ export interface RunHostOptions {
   readonly resolve: (functionId: string) => RunnableFunction | undefined
   /** The world beyond this object: other runs, event streams, the event pipeline. */
   readonly ports?: RunPorts
+  /**
+   * How others reach this object: its env binding and `idFromName` name. Set it when embedding,
+   * so waits, cancellations and `step.invoke` results come here (forward `resolveWait`, `cancel`
+   * and `resolveInvoke` to the host). Left out: `RunActor`, `INNGEST_RUNS` by run id.
+   */
+  readonly address?: RunAddress
   readonly now?: () => number
 }
 
@@ -53,12 +60,17 @@ export class RunHost {
   private leaseLost = false
   /** The trigger events, read once: written at start and never changed. */
   private triggerEvents: RunEventPayload[] | undefined
+  /** The `host` of this run's registrations and parent links (none for a `RunActor`). */
+  private readonly hostedAt: { host?: RunAddress }
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
   constructor(private readonly options: RunHostOptions) {
     this.store = new RunStore(options.ctx.storage)
     this.ports = options.ports ?? {}
     this.clock = options.now ?? Date.now
+    const address = options.address
+    if (address && !(address.binding && address.name)) throw new TypeError(`RunHost: address needs a binding and a name (got ${JSON.stringify(address)}). Fix: { binding: 'MY_DO', name: ctx.id.name } for an object addressed by idFromName.`)
+    this.hostedAt = address ? { host: address } : {}
     const persisted = this.store.readSnapshot()
     this.snapshot = persisted ? restoreRunSnapshot(persisted) : null
   }
@@ -208,7 +220,7 @@ export class RunHost {
       const expiresAt = this.now() + (cancel.timeoutMs ?? YEAR_MS)
       this.store.appendEffect({
         kind: 'register',
-        registration: { runId: run.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt },
+        registration: { runId: run.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt, ...this.hostedAt },
       } satisfies RunEffect)
     }
   }
@@ -367,6 +379,7 @@ export class RunHost {
       context: () => this.snapshot!.context,
       triggers: () => this.triggers(),
       holdsSlots: () => !this.leaseLost,
+      hostedAt: this.hostedAt,
       commit: (event: RunEvent, write?: (next: RunSnapshot) => void) => this.commit(event, write),
     }
   }

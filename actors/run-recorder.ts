@@ -9,6 +9,7 @@ import type { RunEventPayload, StepRecorder } from './engine/executor.js'
 import type { RunPorts } from './run-effects.js'
 import type { RunStore } from './storage/run-store.js'
 import type { StepRow } from './storage/step-row.js'
+import type { RunAddress } from './storage/stream-store.js'
 
 /** What the recorder needs of its host. */
 export interface RecorderHost {
@@ -19,6 +20,8 @@ export interface RecorderHost {
   triggers(): RunEventPayload[]
   /** Whether the run still holds its concurrency slots. */
   holdsSlots(): boolean
+  /** Where this run is answered (`RunHostOptions.address`), for its registrations and parent links. */
+  readonly hostedAt: { readonly host?: RunAddress }
   commit(event: RunEvent, write?: (next: RunSnapshot) => void): RunSnapshot
 }
 
@@ -64,7 +67,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
         noteStream(store, wait.event)
         store.appendEffect({
           kind: 'register',
-          registration: { runId: context.runId, stepKey: row.key, kind: 'wait', event: wait.event, expression: wait.expression, trigger, sinceTs: trigger.ts, expiresAt: wait.timeoutAt },
+          registration: { runId: context.runId, stepKey: row.key, kind: 'wait', event: wait.event, expression: wait.expression, trigger, sinceTs: trigger.ts, expiresAt: wait.timeoutAt, ...host.hostedAt },
         })
       })
     },
@@ -80,7 +83,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
       }
       host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: 'inngest/function.finished', timeoutAt: invoke.timeoutAt, at: at() }, () => {
         write(row)
-        store.appendEffect({ kind: 'start-run', functionId: invoke.functionId, event, parent: { runId: context.runId, stepKey: row.key } })
+        store.appendEffect({ kind: 'start-run', functionId: invoke.functionId, event, parent: { runId: context.runId, stepKey: row.key, ...host.hostedAt } })
       })
     },
     publishEvents: async (events) => {

@@ -27,5 +27,8 @@ export const STREAM_SCHEMA: Schema = {
        PRIMARY KEY (run_id, step_key)
      ) WITHOUT ROWID;
      CREATE INDEX inngest_stream_waits_open ON inngest_stream_waits (resolved_by, expires_at);`,
+    // 2: where a registration's run lives when a Durable Object of the user's hosts it
+    // (`RunAddress` as JSON). NULL, as in every row written before: the run's own RunActor.
+    `ALTER TABLE inngest_stream_waits ADD COLUMN host TEXT;`,
   ],
 }

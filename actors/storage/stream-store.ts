@@ -11,6 +11,16 @@ export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 /** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
 
+/**
+ * Where a run lives when a Durable Object of the user's hosts it (`RunHost`): the env binding
+ * of that namespace and the name its object is addressed by (`idFromName(name)`). Absent, the
+ * run lives in its own `RunActor`, `INNGEST_RUNS` by run id.
+ */
+export interface RunAddress {
+  readonly binding: string
+  readonly name: string
+}
+
 /** A wait (`step.waitForEvent`) or cancellation (`cancelOn`) registered against an event name. */
 export interface WaitRegistration {
   readonly runId: string
@@ -25,12 +35,16 @@ export interface WaitRegistration {
   readonly sinceTs: number
   /** Only events with `ts` at or before this count (the timeout). */
   readonly expiresAt: number
+  /** The object hosting the run, when not its own `RunActor`: where a match is delivered. */
+  readonly host?: RunAddress
 }
 
+/** A registration an event resolved: the run to answer (at `host`, if set) and its step. */
 export interface StreamMatch {
   readonly kind: 'wait' | 'cancel'
   readonly runId: string
   readonly stepKey: string
+  readonly host?: RunAddress
 }
 
 interface StoredRegistration extends WaitRegistration {
@@ -38,6 +52,11 @@ interface StoredRegistration extends WaitRegistration {
 }
 
 type Row = Record<string, string | number | null>
+
+/** The `host` column: NULL (rows from before migration 2 too) means the run's own RunActor. */
+function hostOf(row: Row): { host?: RunAddress } {
+  return row.host == null ? {} : { host: JSON.parse(String(row.host)) as RunAddress }
+}
 
 function toRegistration(row: Row): StoredRegistration {
   return {
@@ -50,6 +69,7 @@ function toRegistration(row: Row): StoredRegistration {
     sinceTs: Number(row.since_ts),
     expiresAt: Number(row.expires_at),
     resolvedBy: (row.resolved_by as string | null) ?? null,
+    ...hostOf(row),
   }
 }
 
@@ -109,8 +129,8 @@ export class StreamStore extends SqlStore {
 
   insertRegistration(registration: WaitRegistration, resolvedBy: string | null): void {
     this.sql.exec(
-      `INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by, registered_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(registered_seq), 0) + 1 FROM inngest_stream_waits))`,
+      `INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by, host, registered_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(registered_seq), 0) + 1 FROM inngest_stream_waits))`,
       registration.runId,
       registration.stepKey,
       registration.kind,
@@ -120,6 +140,7 @@ export class StreamStore extends SqlStore {
       registration.sinceTs,
       registration.expiresAt,
       resolvedBy,
+      registration.host ? JSON.stringify({ binding: registration.host.binding, name: registration.host.name }) : null,
     )
   }
 
@@ -129,9 +150,9 @@ export class StreamStore extends SqlStore {
 
   resolvedBy(eventId: string): StreamMatch[] {
     return this.sql
-      .exec<Row>('SELECT run_id, step_key, kind FROM inngest_stream_waits WHERE resolved_by = ?', eventId)
+      .exec<Row>('SELECT run_id, step_key, kind, host FROM inngest_stream_waits WHERE resolved_by = ?', eventId)
       .toArray()
-      .map((row) => ({ kind: row.kind as 'wait' | 'cancel', runId: String(row.run_id), stepKey: String(row.step_key) }))
+      .map((row) => ({ kind: row.kind as 'wait' | 'cancel', runId: String(row.run_id), stepKey: String(row.step_key), ...hostOf(row) }))
   }
 
   forget(runId: string): void {

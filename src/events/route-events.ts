@@ -5,7 +5,7 @@
  * at-least-once and every step is idempotent: run ids are derived from (event id, function), and
  * the stream returns the same matches for a redelivered event.
  */
-import { applyFlowGates, eventStreamStub, fileAnnounced, registeredFunctions, runActorStub, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
+import { applyFlowGates, eventStreamStub, fileAnnounced, hostedRunStub, registeredFunctions, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
 import { namedBy, triggeredBy } from './trigger-match.js'
@@ -36,7 +36,8 @@ async function actOnEvent(event: RunEventPayload, matches: readonly StreamMatch[
   await Promise.all([
     startRunsFor(event, env),
     ...matches.map((match) => {
-      const run = runActorStub(env.INNGEST_RUNS, match.runId)
+      // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS.
+      const run = hostedRunStub(env, match.runId, match.host)
       return match.kind === 'wait' ? run.resolveWait(match.stepKey, event) : run.cancel(`Cancelled by event ${event.name} (${event.id})`)
     }),
   ])
