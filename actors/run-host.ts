@@ -24,13 +24,13 @@ import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effect
 import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
 import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSlots, type Admission } from './run-admission.js'
 import { createRecorder, noteStream } from './run-recorder.js'
-import { failureRun, systemEvents, type StartRunRequest } from './start-run-request.js'
+import { cancellationEffects, finalEffects } from './run-lifecycle-effects.js'
+import type { StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
 import type { RunAddress } from './storage/stream-store.js'
 
 /** While a pass runs, an alarm this far ahead resumes the run if the object is evicted. */
 const WATCHDOG_MS = 30_000
-const YEAR_MS = 365 * 24 * 60 * 60 * 1000
 
 export interface RunHostOptions {
   /** The Durable Object's state: storage and alarms of the run. */
@@ -215,13 +215,9 @@ export class RunHost {
     const trigger = this.triggers()[0]
     const fn = this.options.resolve(run.functionId)
     if (!trigger || !fn) return
-    for (const [index, cancel] of (fn.options.cancelOn ?? []).entries()) {
-      noteStream(this.store, cancel.event)
-      const expiresAt = this.now() + (cancel.timeoutMs ?? YEAR_MS)
-      this.store.appendEffect({
-        kind: 'register',
-        registration: { runId: run.runId, stepKey: `cancelOn:${index}`, kind: 'cancel', event: cancel.event, expression: cancel.if ?? null, trigger, sinceTs: trigger.ts, expiresAt, ...this.hostedAt },
-      } satisfies RunEffect)
+    for (const effect of cancellationEffects(run, fn, trigger, this.now(), this.hostedAt)) {
+      if (effect.kind === 'register') noteStream(this.store, effect.registration.event)
+      this.store.appendEffect(effect)
     }
   }
 
@@ -329,18 +325,14 @@ export class RunHost {
 
   private recordFinalEffects(done: RunSnapshot): void {
     const run = done.context
-    if (run.outcome === 'skipped') return // never started: nothing to announce or clean up
-    const trigger = this.triggers()[0]
-    const output = run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null
-    const announced = systemEvents(run, trigger, output)
-    const effects: RunEffect[] = [{ kind: 'publish', events: announced }]
-    const streams = this.store.readJson<string[]>('streams')
-    if (streams?.length) effects.push({ kind: 'forget', events: streams })
-    const parent = this.store.readJson<ParentLink>('parent')
-    if (parent) effects.push({ kind: 'notify-parent', parent, result: run.outcome === 'completed' ? { data: output } : { error: run.error ?? { name: 'Error', message: `child run ${run.outcome}` } } })
-    // On failure `announced` is [function.finished, function.failed]: the onFailure run gets the latter.
-    const failed = run.outcome === 'failed' ? announced[1] : undefined
-    if (failed && this.options.resolve(`${run.functionId}-failure`)) effects.push(failureRun(run, failed))
+    const effects = finalEffects({
+      run,
+      trigger: this.triggers()[0],
+      output: run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null,
+      streams: this.store.readJson<string[]>('streams') ?? [],
+      parent: this.store.readJson<ParentLink>('parent'),
+      hasFailureHandler: this.options.resolve(`${run.functionId}-failure`) !== undefined,
+    })
     for (const effect of effects) this.store.appendEffect(effect)
   }
 
