@@ -42,11 +42,12 @@ export function runActorStub(namespace: DurableObjectNamespace<RunActor>, runId:
 }
 
 /**
- * What the object hosting a run answers when something resolves the run: a matched wait, a
- * cancelling event, a child run's result. `RunActor` has it; so must a Durable Object of yours
- * embedding `RunHost` with an `address` (forward each method to the host).
+ * What the object hosting a run answers when something resolves or releases the run: a matched
+ * wait, a cancelling event, a child run's result, a freed concurrency slot or throttle start
+ * (`admit`). `RunActor` has it; so must a Durable Object of yours embedding `RunHost` with an
+ * `address` (forward each method to the host).
  */
-export type HostedRunRpc = Pick<RunActorRpc, 'resolveWait' | 'cancel' | 'resolveInvoke'>
+export type HostedRunRpc = Pick<RunActorRpc, 'resolveWait' | 'cancel' | 'resolveInvoke' | 'admit'>
 
 function isNamespace(binding: unknown): binding is DurableObjectNamespace {
   return typeof (binding as Partial<DurableObjectNamespace> | undefined)?.idFromName === 'function'

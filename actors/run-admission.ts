@@ -8,16 +8,21 @@ import { clampPriority, type RunContext } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
 import type { RunnableFunction } from './engine/function-definition.js'
+import type { RunAddress } from './storage/stream-store.js'
 
 /** How long a concurrency lease lasts unless renewed: two watchdog periods. */
 export const LEASE_MS = 60_000
 
-/** The slot actors a run talks to; absent in hosts without flow control. */
+/**
+ * The slot actors a run talks to; absent in hosts without flow control. A request names the
+ * run's `host` when another object than its `RunActor` hosts it: the slot actor calls `admit()`
+ * there when the slot or start it waits for frees up.
+ */
 export interface SlotPorts {
-  acquire(slot: string, request: { runId: string; limit: number; leaseMs: number; priority: number }): Promise<boolean>
+  acquire(slot: string, request: { runId: string; limit: number; leaseMs: number; priority: number; host?: RunAddress }): Promise<boolean>
   release(slot: string, runId: string): Promise<void>
   renew(slot: string, runId: string, until: number): Promise<boolean>
-  enqueue(slot: string, request: { runId: string; limit: number; periodMs: number; burst: number }): Promise<boolean>
+  enqueue(slot: string, request: { runId: string; limit: number; periodMs: number; burst: number; host?: RunAddress }): Promise<boolean>
 }
 
 export interface Admission {
@@ -77,11 +82,14 @@ export function deadlineOf(context: RunContext, fn: RunnableFunction | undefined
   return timeouts.finishMs === undefined ? undefined : { at: context.startedAt + timeouts.finishMs, reason: 'timeouts.finish: the run took too long to finish' }
 }
 
-/** Takes every concurrency slot of `admission`; true when all are held. */
-export async function acquireSlots(ports: SlotPorts, admission: Admission, runId: string): Promise<boolean> {
+/**
+ * Takes every concurrency slot of `admission`; true when all are held. `hostedAt` is where the
+ * slot actors tell the run a slot freed up (`{}`: its `RunActor`).
+ */
+export async function acquireSlots(ports: SlotPorts, admission: Admission, runId: string, hostedAt: { readonly host?: RunAddress } = {}): Promise<boolean> {
   for (const { slot, limit } of admission.concurrency) {
     // In order: a run holding the first slot while queued for the second keeps its place.
-    if (!(await ports.acquire(slot, { runId, limit, leaseMs: LEASE_MS, priority: admission.priority }))) return false
+    if (!(await ports.acquire(slot, { runId, limit, leaseMs: LEASE_MS, priority: admission.priority, ...hostedAt }))) return false
   }
   return true
 }

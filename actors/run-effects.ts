@@ -51,6 +51,9 @@ export interface RunPorts {
   /** Queues the run's system events (ids derived from the run); without it, `publishEvents`. */
   announceEvents?(events: readonly RunEventPayload[]): Promise<void>
   notifyParent?(parent: ParentLink, result: InvokeResult): Promise<void>
-  /** Throttle and concurrency slots; without them a host does not enforce those options. */
+  /**
+   * Throttle and concurrency slots; without them a host does not enforce those options. Requests
+   * carry the run's `host` (its `RunHost` address), so a freed slot is announced to that object.
+   */
   readonly slots?: SlotPorts
 }

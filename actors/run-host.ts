@@ -41,8 +41,9 @@ export interface RunHostOptions {
   readonly ports?: RunPorts
   /**
    * How others reach this object: its env binding and `idFromName` name. Set it when embedding,
-   * so waits, cancellations and `step.invoke` results come here (forward `resolveWait`, `cancel`
-   * and `resolveInvoke` to the host). Left out: `RunActor`, `INNGEST_RUNS` by run id.
+   * so waits, cancellations, `step.invoke` results and freed flow-control slots come here
+   * (forward `resolveWait`, `cancel`, `resolveInvoke` and `admit` to the host). Left out:
+   * `RunActor`, `INNGEST_RUNS` by run id.
    */
   readonly address?: RunAddress
   readonly now?: () => number
@@ -60,7 +61,7 @@ export class RunHost {
   private leaseLost = false
   /** The trigger events, read once: written at start and never changed. */
   private triggerEvents: RunEventPayload[] | undefined
-  /** The `host` of this run's registrations and parent links (none for a `RunActor`). */
+  /** The `host` of this run's registrations, parent links and slot requests (none for a `RunActor`). */
   private readonly hostedAt: { host?: RunAddress }
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
@@ -118,7 +119,7 @@ export class RunHost {
     if (snapshot?.value === 'queued') {
       const { throttle } = this.admission()
       const slots = this.ports.slots
-      if (throttle && slots && !(await slots.enqueue(throttle.slot, { runId: snapshot.context.runId, ...throttle }))) return this.syncAlarm()
+      if (throttle && slots && !(await slots.enqueue(throttle.slot, { runId: snapshot.context.runId, ...throttle, ...this.hostedAt }))) return this.syncAlarm()
       if (this.snapshot?.value !== 'queued') return // started or cancelled while we asked
       this.commit({ type: 'RUN.START', at: this.now() }, () => this.registerCancellations())
       await this.act()
@@ -233,7 +234,7 @@ export class RunHost {
     if (this.pass) return void (await this.pass.outcome)
     const admission = this.admission()
     const slots = this.ports.slots
-    if (slots && admission.concurrency.length > 0 && !(await acquireSlots(slots, admission, this.snapshot!.context.runId))) {
+    if (slots && admission.concurrency.length > 0 && !(await acquireSlots(slots, admission, this.snapshot!.context.runId, this.hostedAt))) {
       return this.syncAlarm()
     }
     await this.beginPass()?.outcome

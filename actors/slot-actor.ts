@@ -1,9 +1,11 @@
 /**
  * The slot actor: one Durable Object per concurrency key (`slot:concurrency:…`) or throttle key
  * (`slot:throttle:…`). It hosts the pure cores of machines/flow (concurrency pool, GCRA throttle)
- * on SQLite, drives lease expiry and throttle release with its alarm, and tells a waiting run's
- * actor when it may go. Persist before acting: grants are recorded with the state, then the runs
- * are told; a run that misses the message asks again on its own alarm, and asking is idempotent.
+ * on SQLite, drives lease expiry and throttle release with its alarm, and tells a waiting run
+ * when it may go, in the object hosting it: the `host` its request named (a Durable Object of the
+ * user's embedding `RunHost`), else its own `RunActor`. Persist before acting: grants are
+ * recorded with the state, then the runs are told; a run that misses the message asks again on
+ * its own alarm, and asking is idempotent.
  */
 import { DurableObject } from 'cloudflare:workers'
 import {
@@ -20,8 +22,9 @@ import {
   type ConcurrencyState,
   type ThrottleState,
 } from '../machines/index.js'
-import { runActorStub, type RunActor } from './run-actor.js'
-import { SlotStore } from './storage/slot-store.js'
+import { hostedRunStub, type HostedRunRpc, type RunActor } from './run-actor.js'
+import { SlotStore, type RunToTell } from './storage/slot-store.js'
+import type { RunAddress } from './storage/stream-store.js'
 
 export interface SlotActorEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
@@ -32,6 +35,8 @@ export interface ConcurrencyRequestRpc {
   readonly limit: number
   readonly leaseMs: number
   readonly priority: number
+  /** The object hosting the run when it is not its own `RunActor` (`RunHost`'s `address`). */
+  readonly host?: RunAddress
 }
 
 export interface ThrottleRequestRpc {
@@ -39,6 +44,25 @@ export interface ThrottleRequestRpc {
   readonly limit: number
   readonly periodMs: number
   readonly burst: number
+  /** The object hosting the run when it is not its own `RunActor` (`RunHost`'s `address`). */
+  readonly host?: RunAddress
+}
+
+/**
+ * A run queued behind the throttle: its id, or its id and host when another object hosts it.
+ * Bare ids are also all that state written before hosts were recorded holds.
+ */
+type ThrottledRun = string | { readonly runId: string; readonly host: RunAddress }
+
+function throttledRun({ runId, host }: ThrottleRequestRpc): ThrottledRun {
+  return host ? { runId, host } : runId
+}
+
+/** The run a lease was granted to, or a throttled run started, and where to tell it. */
+function runToTell(grant: string | { readonly runId: string; readonly host?: unknown }): RunToTell {
+  if (typeof grant === 'string') return { runId: grant }
+  // The pool keeps a lease's host opaque; this actor only ever gives it a RunAddress.
+  return grant.host === undefined ? { runId: grant.runId } : { runId: grant.runId, host: grant.host as RunAddress }
 }
 
 /** A failed notification is retried this soon by the alarm. */
@@ -60,8 +84,9 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   async acquire(request: ConcurrencyRequestRpc): Promise<boolean> {
     const now = Date.now()
     const pool = this.pool(request.limit, request.leaseMs)
-    const decision = requestSlot(pool, { runId: request.runId, priority: request.priority, at: now })
-    await this.commit(decision.state, decision.granted.map((lease) => lease.runId).filter((runId) => runId !== request.runId), nextSlotExpiry(decision.state))
+    const decision = requestSlot(pool, { runId: request.runId, priority: request.priority, at: now, ...(request.host ? { host: request.host } : {}) })
+    const others = decision.granted.filter((lease) => lease.runId !== request.runId)
+    await this.commit(decision.state, others.map(runToTell), nextSlotExpiry(decision.state))
     return decision.outcome === 'granted' || holdsSlot(decision.state, request.runId)
   }
 
@@ -70,7 +95,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return
     const decision = releaseSlot(pool, runId, Date.now())
-    await this.commit(decision.state, decision.granted.map((lease) => lease.runId), nextSlotExpiry(decision.state))
+    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
   }
 
   /** Extends a held lease (the run is still executing); false if it expired meanwhile. */
@@ -78,7 +103,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return false
     const decision = renewSlot(pool, runId, until, Date.now())
-    await this.commit(decision.state, decision.granted.map((lease) => lease.runId), nextSlotExpiry(decision.state))
+    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
     return decision.renewed
   }
 
@@ -86,26 +111,28 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   async enqueue(request: ThrottleRequestRpc): Promise<boolean> {
     if (this.store.wasStarted(request.runId)) return true
     const now = Date.now()
-    const throttle = this.store.readState<ThrottleState<string>>() ?? createThrottle<string>(request)
-    if (throttle.queue.includes(request.runId)) return false
-    const decision = enqueueThrottled(throttle, request.runId, now)
-    this.store.transaction(() => this.store.markStarted(decision.start, now))
-    await this.commit(decision.state, decision.start.filter((runId) => runId !== request.runId), decision.wakeAt)
-    return decision.start.includes(request.runId)
+    const throttle = this.store.readState<ThrottleState<ThrottledRun>>() ?? createThrottle<ThrottledRun>(request)
+    if (throttle.queue.some((queued) => runToTell(queued).runId === request.runId)) return false
+    const decision = enqueueThrottled(throttle, throttledRun(request), now)
+    const started = decision.start.map(runToTell)
+    this.store.transaction(() => this.store.markStarted(started.map((run) => run.runId), now))
+    await this.commit(decision.state, started.filter((run) => run.runId !== request.runId), decision.wakeAt)
+    return started.some((run) => run.runId === request.runId)
   }
 
   override async alarm(): Promise<void> {
     // Alarms never fire early: the time it was set for is due even if the clock reads earlier
     // (a test firing it ahead of time).
     const now = Math.max(Date.now(), this.store.readAlarmAt() ?? 0)
-    const state = this.store.readState<ConcurrencyState | ThrottleState<string>>()
+    const state = this.store.readState<ConcurrencyState | ThrottleState<ThrottledRun>>()
     if (state && 'queue' in state) {
       const decision = drainThrottle(state, now)
-      this.store.transaction(() => this.store.markStarted(decision.start, now))
-      await this.commit(decision.state, decision.start, decision.wakeAt)
+      const started = decision.start.map(runToTell)
+      this.store.transaction(() => this.store.markStarted(started.map((run) => run.runId), now))
+      await this.commit(decision.state, started, decision.wakeAt)
     } else if (state) {
       const decision = expireSlots(state, now)
-      await this.commit(decision.state, decision.granted.map((lease) => lease.runId), nextSlotExpiry(decision.state))
+      await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
     } else {
       await this.notifyAll()
     }
@@ -118,7 +145,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   }
 
   /** Persists the new state with the runs to tell, sets the alarm, then tells them. */
-  private async commit(state: unknown, notify: readonly string[], wakeAt: number | undefined): Promise<void> {
+  private async commit(state: unknown, notify: readonly RunToTell[], wakeAt: number | undefined): Promise<void> {
     this.store.transaction(() => {
       this.store.writeState(state)
       this.store.addNotifications(notify)
@@ -131,18 +158,32 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   }
 
   private async notifyAll(): Promise<void> {
-    for (const runId of this.store.notifications()) {
+    for (const { runId, host } of this.store.notifications()) {
       // Calls interleave while this one awaits: tell each run once, not once per caller.
       if (this.telling.has(runId)) continue
+      const run = this.hostingObject(runId, host)
+      if (!run) continue
       this.telling.add(runId)
       try {
-        await runActorStub(this.env.INNGEST_RUNS, runId).admit()
+        await run.admit()
         this.store.notified(runId)
       } catch (error) {
         console.warn(`inngest.do: could not tell run ${runId} it may go; retrying`, error)
       } finally {
         this.telling.delete(runId)
       }
+    }
+  }
+
+  /** The object hosting the run; none, and the message dropped, if this worker lacks its binding. */
+  private hostingObject(runId: string, host: RunAddress | undefined): HostedRunRpc | undefined {
+    try {
+      return hostedRunStub(this.env, runId, host)
+    } catch (error) {
+      // Retrying cannot make a binding appear; the run's own watchdog alarm asks again.
+      console.error(`inngest.do: cannot tell run ${runId} it may go: its object is unreachable from here`, error)
+      this.store.notified(runId)
+      return undefined
     }
   }
 }

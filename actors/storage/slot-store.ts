@@ -4,6 +4,13 @@
  */
 import { SqlStore } from './sql-store.js'
 import { SLOT_SCHEMA } from './slot-schema.js'
+import type { RunAddress } from './stream-store.js'
+
+/** A run to tell that it may go, and the object hosting it (absent: its own `RunActor`). */
+export interface RunToTell {
+  readonly runId: string
+  readonly host?: RunAddress
+}
 
 /** Throttle starts are remembered this long, so a repeated enqueue of a started run is a no-op. */
 const STARTED_RETENTION_MS = 24 * 60 * 60 * 1000
@@ -34,12 +41,17 @@ export class SlotStore extends SqlStore {
     for (const runId of runIds) this.sql.exec('INSERT OR IGNORE INTO inngest_slot_started (run_id, at) VALUES (?, ?)', runId, at)
   }
 
-  addNotifications(runIds: readonly string[]): void {
-    for (const runId of runIds) this.sql.exec('INSERT OR IGNORE INTO inngest_slot_notify (run_id) VALUES (?)', runId)
+  addNotifications(runs: readonly RunToTell[]): void {
+    for (const { runId, host } of runs) {
+      this.sql.exec('INSERT OR IGNORE INTO inngest_slot_notify (run_id, host) VALUES (?, ?)', runId, host ? JSON.stringify(host) : null)
+    }
   }
 
-  notifications(): string[] {
-    return this.sql.exec<{ run_id: string }>('SELECT run_id FROM inngest_slot_notify').toArray().map((row) => row.run_id)
+  notifications(): RunToTell[] {
+    return this.sql
+      .exec<{ run_id: string; host: string | null }>('SELECT run_id, host FROM inngest_slot_notify')
+      .toArray()
+      .map((row) => (row.host === null ? { runId: row.run_id } : { runId: row.run_id, host: JSON.parse(row.host) as RunAddress }))
   }
 
   notified(runId: string): void {

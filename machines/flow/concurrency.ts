@@ -25,6 +25,8 @@ export interface ConcurrencyLease {
   readonly runId: string
   readonly grantedAt: number
   readonly expiresAt: number
+  /** The waiter's `host`, so whoever is told of the grant knows where the run lives. */
+  readonly host?: unknown
 }
 
 /** A run waiting for a slot. Served in ascending (`orderAt`, `seq`) order. */
@@ -37,6 +39,8 @@ export interface ConcurrencyWaiter {
   readonly orderAt: number
   /** Arrival counter, the FIFO tie-break. */
   readonly seq: number
+  /** The request's `host`, kept for its lease. */
+  readonly host?: unknown
 }
 
 /** The pool's persisted state: plain JSON. */
@@ -54,6 +58,8 @@ export interface ConcurrencyRequest {
   readonly runId: string
   readonly priority?: number
   readonly at: number
+  /** Where the run lives, as the host addresses it: opaque here, carried to the run's lease. */
+  readonly host?: unknown
 }
 
 /** What an operation decided: the new state, leases granted now, runs whose lease expired. */
@@ -94,6 +100,7 @@ export function requestSlot(state: ConcurrencyState, request: ConcurrencyRequest
       requestedAt: request.at,
       orderAt: priorityOrderAt(request.at, priority, current.maxPrioritySeconds),
       seq: current.nextSeq,
+      ...(request.host === undefined ? {} : { host: request.host }),
     }
     next = { ...current, waiting: insertWaiter(current.waiting, waiter), nextSeq: current.nextSeq + 1 }
   }
@@ -167,7 +174,12 @@ function insertWaiter(waiting: readonly ConcurrencyWaiter[], waiter: Concurrency
 function grantWaiting(state: ConcurrencyState, at: number, expired: readonly string[]): ConcurrencyDecision {
   const free = Math.max(0, state.limit - state.leases.length)
   const served = state.waiting.slice(0, free)
-  const granted = served.map((w): ConcurrencyLease => ({ runId: w.runId, grantedAt: at, expiresAt: at + state.leaseMs }))
+  const granted = served.map((w): ConcurrencyLease => ({
+    runId: w.runId,
+    grantedAt: at,
+    expiresAt: at + state.leaseMs,
+    ...(w.host === undefined ? {} : { host: w.host }),
+  }))
   const next = granted.length === 0 ? state : { ...state, leases: [...state.leases, ...granted], waiting: state.waiting.slice(free) }
   return { state: next, granted, expired, wakeAt: nextSlotExpiry(next) }
 }

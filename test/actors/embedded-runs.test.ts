@@ -1,9 +1,10 @@
-import { runInDurableObject } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { ulid } from 'ulid'
-import { findFunction, hostedRunStub, RunHost, type RunInspection, type StartRunRequest } from '../../actors/index.js'
+import { findFunction, hostedRunStub, RunHost, slotStub, type RunInspection, type StartRunRequest } from '../../actors/index.js'
+import type { ConcurrencyState } from '../../machines/index.js'
 import { EMBEDDED_RUNS_BINDING } from '../fixtures/embedded-runs.js'
-import { hits, uniqueLabel } from '../fixtures/probes.js'
+import { gate, hits, openGate, uniqueLabel } from '../fixtures/probes.js'
 import { sendEvent, testEnv } from '../fixtures/runs.js'
 
 interface EmbeddedStub {
@@ -33,6 +34,26 @@ async function waitForEmbedded(stub: EmbeddedStub, accept: (run: RunInspection) 
 }
 
 const stateOf = (run: RunInspection) => run.snapshot?.value
+
+const embeddedObject = (name: string) => testEnv.EMBEDDED_RUNS.get(testEnv.EMBEDDED_RUNS.idFromName(name))
+const slotObject = (name: string) => testEnv.INNGEST_SLOTS.get(testEnv.INNGEST_SLOTS.idFromName(name))
+
+/** The slot actor's persisted state (the pure core's JSON). */
+async function slotState<T>(name: string): Promise<T | null> {
+  const rows = await runInDurableObject(slotObject(name), (_instance, state) =>
+    state.storage.sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'state'").toArray(),
+  )
+  return rows[0] ? (JSON.parse(rows[0].value) as T) : null
+}
+
+/** How long until the object's alarm (its watchdog while the run waits for a slot). */
+async function alarmIn(object: DurableObjectStub): Promise<number> {
+  const at = await runInDurableObject(object, (_instance, state) => state.storage.getAlarm())
+  return (at ?? 0) - Date.now()
+}
+
+/** The run's watchdog is 30 s; the runs below must go well before it could fire. */
+const PROMPTLY = { timeout: 5_000, interval: 10 }
 
 describe('a run embedded in a Durable Object of the user', () => {
   it('gets the event its step.waitForEvent matches, through the queue, in its own object', async () => {
@@ -70,6 +91,80 @@ describe('a run embedded in a Durable Object of the user', () => {
     const label = uniqueLabel('embedded-invoke-fails')
     const { stub } = await startEmbedded(label, 'shop-parent', { name: 'parent/start', data: { label, n: 1, fail: true } })
     expect((await waitForEmbedded(stub, (r) => r.status === 'Completed')).output).toEqual({ error: 'NonRetriableError', message: 'child failed for 1' })
+  })
+})
+
+describe('flow control of a run embedded in a Durable Object of the user', () => {
+  it('lets a run waiting for a concurrency slot go in its own object as soon as the holder finishes', async () => {
+    const key = uniqueLabel('embedded-key')
+    const [first, second] = [uniqueLabel('embedded-first'), uniqueLabel('embedded-second')]
+    // Gates made here, not inside a run's object: opening them reaches into no object's context.
+    for (const label of [first, second]) void gate(`embedded-one:${label}`)
+    const event = (label: string) => ({ name: 'embedded/one-at-a-time', data: { label, key } })
+    const holder = await startEmbedded(first, 'shop-embedded-one-at-a-time', event(first))
+    await expect.poll(() => hits(`embedded-one-start:${first}`)).toBe(1)
+    const waiter = await startEmbedded(second, 'shop-embedded-one-at-a-time', event(second))
+
+    const slot = `slot:concurrency:fn:shop-embedded-one-at-a-time:event.data.key:${key}`
+    await vi.waitFor(async () => {
+      const waiting = (await slotState<ConcurrencyState>(slot))?.waiting ?? []
+      expect(waiting.map(({ runId, host }) => ({ runId, host }))).toEqual([{ runId: waiter.runId, host: { binding: EMBEDDED_RUNS_BINDING, name: second } }])
+    }, PROMPTLY)
+    expect(hits(`embedded-one-start:${second}`)).toBe(0)
+    expect(stateOf(await waiter.stub.inspect())).toBe('running')
+    expect(await alarmIn(embeddedObject(second))).toBeGreaterThan(20_000)
+
+    openGate(`embedded-one:${first}`)
+    expect((await waitForEmbedded(holder.stub, (run) => run.status === 'Completed')).output).toBe(first)
+    // Told by the slot actor: its own watchdog alarm is still ~30 s away.
+    await expect.poll(() => hits(`embedded-one-start:${second}`), PROMPTLY).toBe(1)
+    openGate(`embedded-one:${second}`)
+    expect((await waitForEmbedded(waiter.stub, (run) => run.status === 'Completed')).output).toBe(second)
+    expect((await slotState<ConcurrencyState>(slot))?.waiting).toEqual([])
+  })
+
+  it('starts a run queued behind a throttle in its own object when the throttle lets it', async () => {
+    const key = uniqueLabel('embedded-key')
+    const labels = [uniqueLabel('embedded-t'), uniqueLabel('embedded-t'), uniqueLabel('embedded-t')]
+    const runs = []
+    for (const label of labels) runs.push(await startEmbedded(label, 'shop-embedded-throttled', { name: 'embedded/throttled', data: { label, key } }))
+    // limit 1 + burst 1 start at once; the third waits for the throttle.
+    await expect.poll(() => labels.map((label) => hits(`embedded-throttled:${label}`))).toEqual([1, 1, 0])
+    const queued = runs[2]!
+    expect(stateOf(await waitForEmbedded(queued.stub, (run) => stateOf(run) === 'queued'))).toBe('queued')
+    expect(await alarmIn(embeddedObject(labels[2]!))).toBeGreaterThan(20_000)
+
+    const slot = `slot:throttle:shop-embedded-throttled:${key}`
+    expect((await slotState<{ queue: unknown[] }>(slot))?.queue).toEqual([{ runId: queued.runId, host: { binding: EMBEDDED_RUNS_BINDING, name: labels[2] } }])
+    // The slot actor's alarm: the head conforms now, and the slot actor tells the run's object.
+    expect(await runDurableObjectAlarm(slotObject(slot))).toBe(true)
+    await waitForEmbedded(queued.stub, (run) => run.status === 'Completed')
+    expect(hits(`embedded-throttled:${labels[2]}`)).toBe(1)
+  })
+})
+
+describe('a slot actor asked for a slot by a run hosted under a binding this worker lacks', () => {
+  it('drops the message instead of retrying it forever (the run’s own alarm asks again)', async () => {
+    const name = `slot:concurrency:fn:test:${uniqueLabel('missing-binding')}`
+    const slot = slotStub(testEnv.INNGEST_SLOTS, name)
+    const request = { limit: 1, leaseMs: 60_000, priority: 0 }
+    expect(await slot.acquire({ runId: uniqueLabel('holder'), ...request })).toBe(true)
+    const holder = (await slotState<ConcurrencyState>(name))!.leases[0]!.runId
+    expect(await slot.acquire({ runId: 'elsewhere', ...request, host: { binding: 'MISSING_DOCS', name: 'doc-7' } })).toBe(false)
+    const warn = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      await slot.release(holder)
+    } finally {
+      warn.mockRestore()
+    }
+    const after = await runInDurableObject(slotObject(name), async (_instance, state) => ({
+      pending: state.storage.sql.exec('SELECT run_id FROM inngest_slot_notify').toArray().length,
+      alarmIn: ((await state.storage.getAlarm()) ?? 0) - Date.now(),
+    }))
+    expect((await slotState<ConcurrencyState>(name))!.leases.map((lease) => lease.runId)).toEqual(['elsewhere'])
+    // No pending message, so the alarm is the lease's expiry, not a retry a second away.
+    expect(after.pending).toBe(0)
+    expect(after.alarmIn).toBeGreaterThan(30_000)
   })
 })
 
