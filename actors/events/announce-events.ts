@@ -34,7 +34,9 @@ export async function fileAnnounced(namespace: DurableObjectNamespace<EventIndex
   const byShard = new Map<number, RunEventPayload[]>()
   for (const event of events) {
     const shard = shardOf(event.id)
-    byShard.set(shard, [...(byShard.get(shard) ?? []), event])
+    const batch = byShard.get(shard)
+    if (batch) batch.push(event)
+    else byShard.set(shard, [event])
   }
   await Promise.all([...byShard].map(([shard, batch]) => eventIndexStub(namespace, shard).file(batch)))
 }
