@@ -19,6 +19,18 @@ export function shardOf(id: string): number {
   return hashString(id) % EVENT_INDEX_SHARDS
 }
 
+/** `events` grouped by their shard, each group in input order. */
+export function groupByShard(events: readonly RunEventPayload[]): Map<number, RunEventPayload[]> {
+  const byShard = new Map<number, RunEventPayload[]>()
+  for (const event of events) {
+    const shard = shardOf(event.id)
+    const batch = byShard.get(shard)
+    if (batch) batch.push(event)
+    else byShard.set(shard, [event])
+  }
+  return byShard
+}
+
 /** The index actor's RPC surface as callers see it (results are structured clones). */
 export interface EventIndexRpc {
   claim(events: readonly RunEventPayload[]): Promise<string[]>

@@ -11,7 +11,7 @@
  * (`fileAnnounced`), so `GET /v1/events` lists them as it lists every other event.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventIndexStub, shardOf, type EventIndexActor } from '../event-index-actor.js'
+import { eventIndexStub, groupByShard, type EventIndexActor } from '../event-index-actor.js'
 import { queueEvents } from './queue-events.js'
 
 /** The events runs announce about themselves. */
@@ -31,12 +31,5 @@ export function announceEvents(env: AnnounceEnv, events: readonly RunEventPayloa
  * events makes at most 16). Idempotent: an id already filed is left as it is.
  */
 export async function fileAnnounced(namespace: DurableObjectNamespace<EventIndexActor>, events: readonly RunEventPayload[]): Promise<void> {
-  const byShard = new Map<number, RunEventPayload[]>()
-  for (const event of events) {
-    const shard = shardOf(event.id)
-    const batch = byShard.get(shard)
-    if (batch) batch.push(event)
-    else byShard.set(shard, [event])
-  }
-  await Promise.all([...byShard].map(([shard, batch]) => eventIndexStub(namespace, shard).file(batch)))
+  await Promise.all([...groupByShard(events)].map(([shard, batch]) => eventIndexStub(namespace, shard).file(batch)))
 }

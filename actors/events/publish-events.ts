@@ -5,7 +5,7 @@
  * the claimed ones is the 24-hour dedupe. See README.md beside this file for the crash window.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventIndexStub, shardOf, type EventIndexActor } from '../event-index-actor.js'
+import { eventIndexStub, groupByShard, type EventIndexActor } from '../event-index-actor.js'
 import { eventSizes, queueEvents } from './queue-events.js'
 
 /** The bindings publishing needs. */
@@ -33,14 +33,7 @@ export async function publishEvents(env: PublishEnv, events: readonly RunEventPa
   const ids = events.map((event) => event.id)
   // Sizes first: an event the queue would refuse must not be claimed.
   const sizes = eventSizes(events)
-  const byShard = new Map<number, RunEventPayload[]>()
-  for (const event of events) {
-    const shard = shardOf(event.id)
-    const batch = byShard.get(shard)
-    if (batch) batch.push(event)
-    else byShard.set(shard, [event])
-  }
-  const claims = await Promise.all([...byShard].map(async ([shard, batch]) => ({ shard, ids: await eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch) })))
+  const claims = await Promise.all([...groupByShard(events)].map(async ([shard, batch]) => ({ shard, ids: await eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch) })))
   const fresh = new Set(claims.flatMap((claim) => claim.ids))
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
