@@ -11,7 +11,7 @@ import type { EventSchemas } from './event-schemas.js'
 import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'
 import { InngestFunction } from './inngest-function.js'
 import { withTypedSteps } from './typed-steps.js'
-import type { EventForTriggers, EventMap, FunctionConfig, Handler, SendableEvent, TriggerInput } from './types.js'
+import type { EventForTriggers, EventMap, FunctionConfig, Handler, Logger, SendableEvent, TriggerInput } from './types.js'
 
 export interface ClientOptions {
   /** The app id; prefixes function ids as `${id}-${functionId}`. */
@@ -22,6 +22,12 @@ export interface ClientOptions {
   eventKey?: string
   /** Base URL of a deployed inngest.do, for sending from outside Cloudflare. */
   baseUrl?: string
+  /**
+   * Where handlers' `ctx.logger` writes (pino, winston, … anything with info/warn/error/debug);
+   * the console by default. Lines logged while a handler replays memoized steps are dropped, so
+   * each is written once.
+   */
+  logger?: Logger
 }
 
 /** The events a client's schemas declare; `{}` without schemas (every event is then open). */
@@ -89,9 +95,10 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const fn = new InngestFunction(this.id, options)
     const schemas = triggerSchemas(triggers)
     addSchemas(this.eventSchemas, schemas)
-    registerFunction(fn.compositeId, { options, handler: withTypedSteps(withEventValidation(handler as EngineHandler, schemas), this.eventSchemas) })
+    const { logger } = this.options
+    registerFunction(fn.compositeId, { options, handler: withTypedSteps(withEventValidation(handler as EngineHandler, schemas), this.eventSchemas), ...(logger ? { logger } : {}) })
     const onFailure = (config as FunctionConfig).onFailure
-    if (onFailure) registerFunction(`${fn.compositeId}-failure`, failureFunction(options, onFailure, this.eventSchemas))
+    if (onFailure) registerFunction(`${fn.compositeId}-failure`, { ...failureFunction(options, onFailure, this.eventSchemas), ...(logger ? { logger } : {}) })
     return fn
   }
 

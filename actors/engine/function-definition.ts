@@ -131,4 +131,6 @@ export type EngineHandler = (ctx: EngineContext) => unknown
 export interface RunnableFunction {
   readonly options: FunctionOptions
   readonly handler: EngineHandler
+  /** Where `ctx.logger` writes (the client's `logger`); the console when absent. */
+  readonly logger?: RunLogger
 }

@@ -11,6 +11,9 @@ import { jsonByteLength, jsonOverLimit, toJsonText } from './jsonify.js'
 import { ReplayCheck } from './replay-check.js'
 import { StepKeys } from './step-key.js'
 
+/** A step whose result is final: replaying it hands the handler its stored output or error. */
+const isSettled = (row: StepRow) => row.status === 'completed' || row.status === 'failed'
+
 /** A promise that never settles: a suspended step blocks its branch of the handler. */
 const never = <T>() => new Promise<T>(() => {})
 
@@ -31,6 +34,8 @@ export class HandlerPass {
   private executing = 0
   private suspended = 0
   private closed = false
+  /** Memoized steps (completed or failed) this pass has not yet handed back to the handler. */
+  private toReplay: number
   private settle!: (outcome: PassOutcome) => void
   readonly outcome = new Promise<PassOutcome>((resolve) => (this.settle = resolve))
 
@@ -39,6 +44,16 @@ export class HandlerPass {
     private readonly maxOutputBytes: number,
   ) {
     this.check = new ReplayCheck(recorder.memo)
+    this.toReplay = [...recorder.memo.values()].filter(isSettled).length
+  }
+
+  /**
+   * Whether the handler is still replaying code that an earlier pass already ran: true until it
+   * has been handed every memoized result, or reaches a step that is not memoized. `ctx.logger`
+   * stays quiet meanwhile, so a log line is written once, not once per pass.
+   */
+  get memoizing(): boolean {
+    return this.toReplay > 0
   }
 
   /** Starts `body` (the handler bound to its context) and returns the handle. */
@@ -104,6 +119,8 @@ export class HandlerPass {
     const key = this.keys.next(id)
     const position = this.position++
     const recorded = this.recorder.memo.get(key)
+    // Past the last memoized result, or at new code: memoization has ended for this pass.
+    this.toReplay = recorded && isSettled(recorded) ? this.toReplay - 1 : 0
     try {
       this.check.verify(key, kind, position, recorded)
     } catch (error) {

@@ -3,19 +3,10 @@
  * `step.run` costs one local storage transaction and no network round trip.
  */
 import type { Executor, PassHandle, PassInput, StepRecorder } from './executor.js'
-import type { EngineContext, RunLogger, RunnableFunction } from './function-definition.js'
+import type { EngineContext, RunnableFunction } from './function-definition.js'
 import { HandlerPass } from './handler-pass.js'
+import { consoleLogger, memoizationAwareLogger } from './run-logger.js'
 import { createStepTools } from './step-tools.js'
-
-function runLogger(runId: string): RunLogger {
-  const prefix = `[run ${runId}]`
-  return {
-    info: (...args) => console.info(prefix, ...args),
-    warn: (...args) => console.warn(prefix, ...args),
-    error: (...args) => console.error(prefix, ...args),
-    debug: (...args) => console.debug(prefix, ...args),
-  }
-}
 
 export class InProcessExecutor implements Executor {
   constructor(private readonly fn: RunnableFunction) {}
@@ -30,7 +21,7 @@ export class InProcessExecutor implements Executor {
       step: createStepTools(pass, recorder, input.runId),
       runId: input.runId,
       attempt: input.attempt,
-      logger: runLogger(input.runId),
+      logger: memoizationAwareLogger(this.fn.logger ?? consoleLogger(input.runId), () => pass.memoizing),
     }
     return pass.begin(() => this.fn.handler(context))
   }
