@@ -2,7 +2,7 @@
  * The Inngest client: create functions and send events, with the official SDK's call shapes so
  * an app moves over by changing its import.
  */
-import { registerFunction, type EngineContext, type EngineHandler } from '../actors/index.js'
+import { registerFunction, type EngineContext, type EngineHandler, type FunctionOptions } from '../actors/index.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
 import { ConfigError, isConfigObject } from './config/config-error.js'
 import { prepareEvents } from './events/prepare-events.js'
@@ -11,24 +11,16 @@ import type { EventSchemas } from './event-schemas.js'
 import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'
 import { InngestFunction } from './inngest-function.js'
 import { withTypedSteps } from './typed-steps.js'
-import type { EventForTriggers, EventMap, FunctionConfig, Handler, Logger, SendableEvent, TriggerInput } from './types.js'
+import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, SendableEvent, TriggerInput } from './types.js'
+import { checkClientOptions, type ClientOptions } from './client-options.js'
+import { withFunctionReferences } from './function-reference.js'
+import type { MiddlewareContext } from './middleware/middleware-context.js'
+import { prepareMiddleware, type MiddlewareEntry, type PreparedMiddleware } from './middleware/middleware-stack.js'
+import { withMiddleware } from './middleware/run-middleware.js'
+import { sendEventThroughMiddleware } from './middleware/send-middleware.js'
+import { INVOKED_EVENT } from './triggers.js'
 
-export interface ClientOptions {
-  /** The app id; prefixes function ids as `${id}-${functionId}`. */
-  id: string
-  /** Typed events: `new EventSchemas().fromRecord<Events>()`. */
-  schemas?: EventSchemas<any>
-  /** Event key, for sending over HTTP from outside the worker. */
-  eventKey?: string
-  /** Base URL of a deployed inngest.do, for sending from outside Cloudflare. */
-  baseUrl?: string
-  /**
-   * Where handlers' `ctx.logger` writes (pino, winston, … anything with info/warn/error/debug);
-   * the console by default. Lines logged while a handler replays memoized steps are dropped, so
-   * each is written once.
-   */
-  logger?: Logger
-}
+export type { ClientOptions } from './client-options.js'
 
 /** The events a client's schemas declare; `{}` without schemas (every event is then open). */
 type EventsOf<Options> = Options extends { schemas: EventSchemas<infer Events> } ? Events : {}
@@ -37,7 +29,8 @@ type Triggers<Events extends EventMap> = TriggerInput<Events> | readonly Trigger
 
 /** The config, event and function types of a function with triggers `T` on a client. */
 type ConfigFor<Options, T> = FunctionConfig<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>>
-type HandlerFor<Options, T, Output> = Handler<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>, Output>
+/** A handler's input: the events and steps its triggers give, plus what the client's middleware adds. */
+type HandlerFor<Options, T, Output> = (ctx: HandlerContext<EventsOf<Options>, EventForTriggers<EventsOf<Options>, T>> & MiddlewareContext<Options>) => Output | Promise<Output>
 type FunctionFor<Options, T, Output> = InngestFunction<ConfigFor<Options, T>, EventForTriggers<EventsOf<Options>, T>, Output>
 
 /**
@@ -61,12 +54,13 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   private readonly functionIds = new Set<string>()
   /** The `eventType` schemas of this client's triggers: `send` validates events by name. */
   private readonly eventSchemas: SchemasByName = new Map()
+  /** The client's middleware, initialised once; any hook not supported was refused here. */
+  private readonly middleware: readonly PreparedMiddleware[]
 
   constructor(readonly options: Options) {
-    if (typeof options?.id !== 'string' || options.id.length === 0) {
-      throw new TypeError('new Inngest({ id }): id is required. Fix: pass your app id, e.g. new Inngest({ id: "my-app" }).')
-    }
+    checkClientOptions(options)
     this.id = options.id
+    this.middleware = prepareMiddleware(options.middleware, this)
   }
 
   /** Inngest v3 form: `createFunction(config, trigger | triggers, handler)`. */
@@ -84,7 +78,7 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const v4 = typeof triggerOrHandler === 'function'
     const handler = v4 ? triggerOrHandler : maybeHandler
     const triggers = v4 ? (isConfigObject(config) ? config.triggers : undefined) : triggerOrHandler
-    const options = normalizeFunctionConfig(v4 ? withPlainTriggers(config) : config, v4 ? undefined : plainTriggers(triggers))
+    const options = withoutInvokeTriggers(normalizeFunctionConfig(v4 ? withPlainTriggers(config) : config, v4 ? undefined : plainTriggers(triggers)))
     if (typeof handler !== 'function') {
       throw new ConfigError(options.id, 'handler', 'is missing', 'pass an async handler: createFunction(config, trigger, async ({ event, step }) => { … })')
     }
@@ -96,9 +90,14 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const schemas = triggerSchemas(triggers)
     addSchemas(this.eventSchemas, schemas)
     const { logger } = this.options
-    registerFunction(fn.compositeId, { options, handler: withTypedSteps(withEventValidation(handler as EngineHandler, schemas), this.eventSchemas), ...(logger ? { logger } : {}) })
+    const middleware = [...this.middleware, ...prepareMiddleware((config as { middleware?: MiddlewareEntry[] }).middleware, this, fn)]
+    const sdkHandler = (inner: EngineHandler) => withMiddleware(withFunctionReferences(withTypedSteps(inner, this.eventSchemas), this.id), middleware, fn)
+    registerFunction(fn.compositeId, { options, handler: sdkHandler(withEventValidation(handler as EngineHandler, schemas)), ...(logger ? { logger } : {}) })
     const onFailure = (config as FunctionConfig).onFailure
-    if (onFailure) registerFunction(`${fn.compositeId}-failure`, { ...failureFunction(options, onFailure, this.eventSchemas), ...(logger ? { logger } : {}) })
+    if (onFailure) {
+      const failure = failureFunction(options, onFailure)
+      registerFunction(`${fn.compositeId}-failure`, { options: failure.options, handler: sdkHandler(failure.handler), ...(logger ? { logger } : {}) })
+    }
     return fn
   }
 
@@ -111,6 +110,10 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   async send<const Name extends string>(
     payload: SendableEvent<EventsOf<Options>, Name> | readonly SendableEvent<EventsOf<Options>, Name>[],
   ): Promise<{ ids: string[] }> {
+    return sendEventThroughMiddleware(payload, this.middleware, null, (transformed) => this.sendNow(transformed))
+  }
+
+  private async sendNow(payload: unknown): Promise<{ ids: string[] }> {
     const prepared = prepareEvents(payload, Date.now())
     if (!prepared.ok) {
       const { index, field, error, fix } = prepared.problem
@@ -126,16 +129,24 @@ function withPlainTriggers(config: unknown): unknown {
   return isConfigObject(config) && config.triggers !== undefined ? { ...config, triggers: plainTriggers(config.triggers) } : config
 }
 
+/**
+ * The triggers events are routed by: `invoke(schema)` only types and validates what
+ * `step.invoke` sends (which starts the function directly), so it is not one of them.
+ */
+function withoutInvokeTriggers(options: FunctionOptions): FunctionOptions {
+  return { ...options, triggers: options.triggers.filter((trigger) => !('event' in trigger && trigger.event === INVOKED_EVENT)) }
+}
+
 /** The onFailure handler as its own function, started with `inngest/function.failed`. */
-function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown, clientSchemas: SchemasByName) {
+function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
   return {
     // No triggers: the failed run starts it directly (so it never sees other functions' failures).
     options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [], flow: { concurrency: [] } },
-    handler: withTypedSteps((ctx: EngineContext) => {
+    handler: (ctx: EngineContext) => {
       const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
       const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })
       if (failed.stack) error.stack = failed.stack
       return onFailure({ ...ctx, error })
-    }, clientSchemas),
+    },
   }
 }

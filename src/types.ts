@@ -5,6 +5,7 @@
  */
 import type { Jsonify } from '../actors/index.js'
 import type { AnyEventType } from './event-type.js'
+import type { InngestFunctionReference } from './function-reference.js'
 import type { InngestFunction } from './inngest-function.js'
 import type { StandardSchemaV1 } from './standard-schema.js'
 
@@ -137,9 +138,9 @@ export interface StepTools<Events extends EventMap> {
    * Starts `function` as a child run with `data` and returns its output. A failed child throws
    * a `StepError`; a timeout throws a `StepError` named `InngestInvokeTimeoutError`.
    */
-  invoke<Fn extends InngestFunction<any, any, any>>(
+  invoke<Fn extends InngestFunction<any, any, any> | InngestFunctionReference<any, any>>(
     id: StepId,
-    options: { function: Fn | string; data?: Record<string, unknown>; timeout?: Duration },
+    options: { function: Fn | string; timeout?: Duration } & InvokeData<Fn>,
   ): Promise<GetFunctionOutput<Fn>>
 }
 
@@ -216,4 +217,15 @@ export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent
  * type Out = GetFunctionOutput<typeof processOrder> // { orderId: string; emailed: string }
  * ```
  */
-export type GetFunctionOutput<Fn> = Fn extends InngestFunction<any, any, infer Output> ? Jsonify<Output> : never
+export type GetFunctionOutput<Fn> = Fn extends InngestFunction<any, any, infer Output>
+  ? Jsonify<Output>
+  : Fn extends InngestFunctionReference<any, infer Output>
+    ? Output
+    : never
+
+/** The `data` `step.invoke` takes: required and typed for a reference with a data schema. */
+export type InvokeData<Fn> = Fn extends InngestFunctionReference<infer Input, any>
+  ? undefined extends Input['data']
+    ? { data?: Record<string, unknown> }
+    : { data: Input['data'] }
+  : { data?: Record<string, unknown> }

@@ -115,6 +115,18 @@ export interface EngineContext {
   readonly runId: string
   readonly attempt: number
   readonly logger: RunLogger
+  /** The pass as SDK wrappers (middleware) see it; the SDK keeps it from user handlers. */
+  readonly pass?: PassInfo
+}
+
+/**
+ * What middleware needs to know about the pass running a handler: whether the handler is still
+ * replaying memoized steps, and how the pass ended ("returned"/"threw": the handler settled;
+ * "suspended": it waits on a sleep, wait or retry; "aborted": the run was cancelled).
+ */
+export interface PassInfo {
+  readonly memoizing: boolean
+  readonly ended: Promise<'returned' | 'threw' | 'suspended' | 'aborted'>
 }
 
 /** An event as a handler sees it. */

@@ -2,7 +2,7 @@
  * The default executor: runs the handler inside the run's own Durable Object, so a new
  * `step.run` costs one local storage transaction and no network round trip.
  */
-import type { Executor, PassHandle, PassInput, StepRecorder } from './executor.js'
+import type { Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from './executor.js'
 import type { EngineContext, RunnableFunction } from './function-definition.js'
 import { HandlerPass } from './handler-pass.js'
 import { consoleLogger, memoizationAwareLogger } from './run-logger.js'
@@ -15,6 +15,8 @@ export class InProcessExecutor implements Executor {
     const pass = new HandlerPass(recorder, this.fn.options.limits.maxStepOutputBytes)
     const [event] = input.events
     if (!event) throw new Error(`run ${input.runId} has no trigger event`)
+    let passEnded!: (kind: PassOutcome['kind']) => void
+    const ended = new Promise<PassOutcome['kind']>((resolve) => (passEnded = resolve))
     const context: EngineContext = {
       event,
       events: input.events,
@@ -22,7 +24,15 @@ export class InProcessExecutor implements Executor {
       runId: input.runId,
       attempt: input.attempt,
       logger: memoizationAwareLogger(this.fn.logger ?? consoleLogger(input.runId), () => pass.memoizing),
+      pass: {
+        get memoizing() {
+          return pass.memoizing
+        },
+        ended,
+      },
     }
-    return pass.begin(() => this.fn.handler(context))
+    const handle = pass.begin(() => this.fn.handler(context))
+    void handle.outcome.then((outcome) => passEnded(outcome.kind))
+    return handle
   }
 }

@@ -2,14 +2,14 @@
  * Delivery of prepared events. Inside a worker with `INNGEST_EVENTS` bound, events go through
  * `publishEvents`: stored in the event index, then queued. Elsewhere (Node, another platform)
  * they are posted to a deployed inngest.do's Event API with `baseUrl` and `eventKey`, as the
- * official SDK does.
+ * official SDK does (http-event-sender.ts).
  */
 import { publishEvents, type PublishEnv, type RunEventPayload } from '../../actors/index.js'
+import type { ClientOptions } from '../client-options.js'
+import { postEvents } from '../http-event-sender.js'
 
-interface Transport {
-  readonly baseUrl?: string
-  readonly eventKey?: string
-}
+/** How to reach the Event API from outside a worker: the client's options. */
+type Transport = Pick<ClientOptions, 'baseUrl' | 'eventKey' | 'fetch' | 'env' | 'isDev'>
 
 async function workerEnv(): Promise<Partial<PublishEnv> | undefined> {
   if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') return undefined
@@ -29,17 +29,5 @@ export async function sendEvents(events: readonly RunEventPayload[], transport: 
   if (!transport.baseUrl) {
     throw new TypeError('inngest.send: no INNGEST_EVENTS queue binding and no baseUrl. Fix: bind the queue in wrangler.toml, or pass new Inngest({ id, baseUrl, eventKey }).')
   }
-  const url = new URL(`e/${encodeURIComponent(transport.eventKey ?? 'NO_EVENT_KEY_SET')}`, transport.baseUrl.endsWith('/') ? transport.baseUrl : `${transport.baseUrl}/`)
-  // The events carry their ids, so a retry of this request is deduplicated by the server.
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) })
-  const text = await response.text()
-  const body = (() => {
-    try {
-      return JSON.parse(text) as { ids?: string[]; status?: number }
-    } catch {
-      return undefined
-    }
-  })()
-  if (!response.ok || body?.status !== 200) throw new Error(`inngest.send: ${url.origin} answered ${response.status}: ${text}`)
-  return body.ids ?? events.map((event) => event.id)
+  return postEvents(events, { ...transport, baseUrl: transport.baseUrl })
 }
