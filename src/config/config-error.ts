@@ -68,6 +68,8 @@ export interface ConfigChecks {
   oneOf<T extends string>(value: unknown, field: string, choices: readonly T[]): T
   /** Milliseconds for a duration (see `durationToMs`): within `range` when given, else at most `MAX_SLEEP_MS`. */
   duration(value: unknown, field: string, range?: DurationRange): number
+  /** `parse()`'s result; an `InputError` it throws (a bad duration, cron, expression) fails with its field and fix. */
+  parsed<T>(parse: () => T): T
 }
 
 /** Inclusive bounds for a configured duration, in ms, and as messages write them (`1s to 7d`). */
@@ -81,6 +83,14 @@ export interface DurationRange {
 export function configChecks(functionId: string | undefined): ConfigChecks {
   const fail = (field: string, problem: string, fix: string): never => {
     throw new ConfigError(functionId, field, problem, fix)
+  }
+  const parsed = <T>(parse: () => T): T => {
+    try {
+      return parse()
+    } catch (error) {
+      if (error instanceof InputError) fail(error.field, error.problem, error.fix)
+      throw error
+    }
   }
   return {
     functionId,
@@ -117,15 +127,10 @@ export function configChecks(functionId: string | undefined): ConfigChecks {
       const listed = choices.map((choice) => `"${choice}"`).join(', ')
       return fail(field, `must be one of ${listed} (got ${describeValue(value)})`, `use one of ${listed}`)
     },
+    parsed,
     duration(value, field, range) {
-      let durationMs: number
-      try {
-        durationMs = durationToMs(value, field)
-        if (range === undefined) return assertMaxSleep(durationMs, field)
-      } catch (error) {
-        if (error instanceof InputError) fail(error.field, error.problem, error.fix)
-        throw error
-      }
+      const durationMs = parsed(() => durationToMs(value, field))
+      if (range === undefined) return parsed(() => assertMaxSleep(durationMs, field))
       if (durationMs < range.minMs || durationMs > range.maxMs) {
         fail(field, `must be from ${range.text} (got ${describeDuration(value)})`, `use a duration from ${range.text}`)
       }

@@ -4,7 +4,6 @@
  * field and the fix, instead of at the first event.
  */
 import { parseCron } from '../../actors/engine/cron.js'
-import { InputError } from '../../actors/engine/input-error.js'
 import { DEFAULT_LIMITS } from '../../actors/engine/function-definition.js'
 import type { FunctionOptions, RunLimits, Trigger } from '../../actors/engine/function-definition.js'
 import type { RetryPolicy } from '../../machines/index.js'
@@ -191,11 +190,6 @@ function normalizeEventName(value: unknown, field: string, check: ConfigChecks):
 
 function checkCron(value: unknown, field: string, check: ConfigChecks): string {
   const cron = check.string(value, field, CRON_FIX)
-  try {
-    parseCron(cron, field)
-  } catch (error) {
-    if (error instanceof InputError) check.fail(error.field, error.problem, error.fix)
-    throw error
-  }
+  check.parsed(() => parseCron(cron, field))
   return cron
 }

@@ -188,11 +188,6 @@ function optionalCel(value: unknown, field: string, check: ConfigChecks): void {
  * reports a parse or type error as a `ConfigError` for `field`.
  */
 export function checkExpression(source: string, field: string, check: ConfigChecks): string {
-  try {
-    compileExpression(source, field)
-  } catch (error) {
-    if (error instanceof InputError) check.fail(error.field, error.problem, error.fix)
-    throw error
-  }
+  check.parsed(() => compileExpression(source, field))
   return source
 }
