@@ -65,12 +65,7 @@ export function withMiddleware(handler: EngineHandler, middleware: readonly Prep
       const inner = next
       if (v4?.wrapFunctionHandler) next = () => v4.wrapFunctionHandler!({ ctx: input as unknown as Middleware.Context, fn, next: inner })
     }
-    let result: { data: unknown } | { error: unknown }
-    try {
-      result = { data: await next() }
-    } catch (error) {
-      result = { error }
-    }
+    const result = await outcomeOf(next)
     await endMemoization()
     await endExecution()
     return settle(result, hooks, { ctx: input as unknown as Middleware.Context, fn, attempt: base.attempt })
@@ -96,12 +91,8 @@ async function passHooks(middleware: readonly PreparedMiddleware[], base: Omit<E
 }
 
 /** Reports the handler's result to the hooks, letting v3 `transformOutput` replace it. */
-async function settle(result: { data: unknown } | { error: unknown }, hooks: readonly PassHooks[], args: { ctx: Middleware.Context; fn: InngestFunction<any, any, any>; attempt: number }): Promise<unknown> {
-  for (const { v3 } of hooks) {
-    const transformed = v3?.transformOutput ? (await v3.transformOutput({ result: { ...result } }))?.result : undefined
-    if (transformed && 'data' in result && 'data' in transformed) result = { data: transformed.data }
-    if (transformed && 'error' in result && 'error' in transformed) result = { error: transformed.error }
-  }
+async function settle(outcome: Outcome, hooks: readonly PassHooks[], args: { ctx: Middleware.Context; fn: InngestFunction<any, any, any>; attempt: number }): Promise<unknown> {
+  const result = await throughTransformOutput(outcome, hooks)
   const { ctx, fn } = args
   if ('data' in result) {
     for (const { v3, v4 } of hooks) {
@@ -162,17 +153,29 @@ function observedSteps(step: EngineStepTools, observe: StepObservation): EngineS
 
 /** Runs a step body and lets v3 `transformOutput` replace its output or error; the result is what is memoized. */
 async function transformStepOutput(id: string, body: () => unknown, hooks: readonly PassHooks[]): Promise<unknown> {
-  let result: { data: unknown } | { error: unknown }
+  const result = await throughTransformOutput(await outcomeOf(body), hooks, { id })
+  if ('error' in result) throw result.error
+  return result.data
+}
+
+/** What a body returned, or what it threw. */
+type Outcome = { data: unknown } | { error: unknown }
+
+async function outcomeOf(body: () => unknown): Promise<Outcome> {
   try {
-    result = { data: await body() }
+    return { data: await body() }
   } catch (error) {
-    result = { error }
+    return { error }
   }
+}
+
+/** `outcome` after each v3 `transformOutput` (of the function, or of `step`): data stays data, an error stays an error. */
+async function throughTransformOutput(outcome: Outcome, hooks: readonly PassHooks[], step?: { id: string }): Promise<Outcome> {
+  let result = outcome
   for (const { v3 } of hooks) {
-    const transformed = v3?.transformOutput ? (await v3.transformOutput({ result: { ...result }, step: { id } }))?.result : undefined
+    const transformed = v3?.transformOutput ? (await v3.transformOutput({ result: { ...result }, ...(step ? { step } : {}) }))?.result : undefined
     if (transformed && 'data' in result && 'data' in transformed) result = { data: transformed.data }
     if (transformed && 'error' in result && 'error' in transformed) result = { error: transformed.error }
   }
-  if ('error' in result) throw result.error
-  return result.data
+  return result
 }
