@@ -171,9 +171,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
   /** Stores the tick's event for `GET /v1/events`, routed at once so it is never queued. */
   private async record(event: RunEventPayload): Promise<void> {
     try {
-      const index = eventIndexStub(this.env.INNGEST_EVENT_INDEX, shardOf(event.id))
-      const claimed = await index.claim([event])
-      if (claimed.length > 0) await index.markRouted(claimed)
+      await eventIndexStub(this.env.INNGEST_EVENT_INDEX, shardOf(event.id)).file([event])
     } catch (error) {
       // Visibility only: the run has started, which is what the tick is for.
       console.error(`inngest.do: could not record cron event ${event.id}:`, error)

@@ -1,12 +1,16 @@
 /**
  * The event index: every received event by id, in 16 Durable Objects (`events:0` … `events:15`)
  * chosen by a hash of the id. It makes intake durable and deduplicated: an event is claimed here
- * (stored) before it is queued, and an id claimed and routed in the last 24 hours is not claimed
- * again. It also answers the REST API's `/v1/events`. See actors/events/README.md.
+ * (stored) before its sender hears "accepted", and an id routed in the last 24 hours is not
+ * claimed again. It is also the outbox: a claimed event not marked routed by its due time is
+ * re-driven by this object's alarm, through the queue, until it is. It answers the REST API's
+ * `/v1/events`. See actors/events/README.md.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { hashString } from '../machines/prng.js'
 import type { RunEventPayload } from './engine/executor.js'
+import type { PublishEnv } from './events/publish-events.js'
+import { redriveOverdue } from './events/redrive-events.js'
 import { EventIndexStore, type RecentEventsQuery, type StoredEvent } from './storage/event-index-store.js'
 
 export type { EventCursor, RecentEventsQuery, StoredEvent } from './storage/event-index-store.js'
@@ -31,9 +35,20 @@ export function groupByShard(events: readonly RunEventPayload[]): Map<number, Ru
   return byShard
 }
 
+/** Marks `ids` routed in their shards, one call per shard. */
+export async function markRoutedInShards(namespace: DurableObjectNamespace<EventIndexActor>, ids: readonly string[]): Promise<void> {
+  const byShard = new Map<number, string[]>()
+  for (const id of ids) {
+    const shard = shardOf(id)
+    byShard.set(shard, [...(byShard.get(shard) ?? []), id])
+  }
+  await Promise.all([...byShard].map(([shard, batch]) => eventIndexStub(namespace, shard).markRouted(batch)))
+}
+
 /** The index actor's RPC surface as callers see it (results are structured clones). */
 export interface EventIndexRpc {
-  claim(events: readonly RunEventPayload[]): Promise<string[]>
+  /** Stores new events, due for delivery within `leaseMs` (else the outbox re-drives them); returns their ids. */
+  claim(events: readonly RunEventPayload[], leaseMs?: number): Promise<string[]>
   markRouted(ids: readonly string[]): Promise<void>
   file(events: readonly RunEventPayload[]): Promise<void>
   get(id: string): Promise<StoredEvent | null>
@@ -46,35 +61,60 @@ export function eventIndexStub(namespace: DurableObjectNamespace<EventIndexActor
   return namespace.get(namespace.idFromName(`events:${shard}`)) as unknown as EventIndexRpc
 }
 
-export class EventIndexActor extends DurableObject {
-  private store!: EventIndexStore
+/** How long a claimed event may go unrouted before the outbox re-drives it, unless the claim says. */
+const DEFAULT_LEASE_MS = 15_000
 
-  constructor(ctx: DurableObjectState, env: unknown) {
-    super(ctx, env as never)
+export class EventIndexActor extends DurableObject<PublishEnv> {
+  private store!: EventIndexStore
+  /** When the alarm is set for, as far as this instance knows (undefined: not read yet). */
+  private alarmAt: number | null | undefined
+
+  constructor(ctx: DurableObjectState, env: PublishEnv) {
+    super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
       this.store = new EventIndexStore(ctx.storage)
     })
   }
 
   /**
-   * Stores the events not seen (and routed) in the last 24 hours; returns their ids. The reply
-   * leaves only once the write is durable (the output gate), so a resolved claim is stored.
+   * Stores the events not seen (and routed) in the last 24 hours; returns their ids. Each is due
+   * for delivery within `leaseMs`, after which the alarm re-drives it. The reply leaves only
+   * once the write is durable (the output gate), so a resolved claim is stored.
    */
-  claim(events: readonly RunEventPayload[]): string[] {
-    return this.store.claim(events, Date.now())
+  async claim(events: readonly RunEventPayload[], leaseMs = DEFAULT_LEASE_MS): Promise<string[]> {
+    const now = Date.now()
+    const claimed = this.store.claim(events, now, now + leaseMs)
+    if (claimed.length > 0) await this.armOutbox(now + leaseMs)
+    return claimed
   }
 
-  /** Marks claimed events as queued: they deduplicate from now on. */
+  /** Marks claimed events as routed (delivered): they deduplicate from now on and leave the outbox. */
   markRouted(ids: readonly string[]): void {
     this.store.markRouted(ids)
   }
 
+  /** The outbox: re-drives what is overdue, then sleeps until the next due event. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null // the runtime cleared it by firing
+    await redriveOverdue(this.store, this.env, Date.now())
+    const next = this.store.nextDue()
+    if (next !== null) await this.armOutbox(next)
+  }
+
+  /** Sets the alarm for `dueAt` unless it is already set as early. */
+  private async armOutbox(dueAt: number): Promise<void> {
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm()
+    if (this.alarmAt !== null && this.alarmAt <= dueAt) return
+    await this.ctx.storage.setAlarm(dueAt)
+    this.alarmAt = dueAt
+  }
+
   /**
-   * Stores events that were queued without a claim (system events, durable in their run) as
-   * claimed and routed at once, in one transaction. Ids already stored are left as they are.
+   * Stores events delivered some other way (a cron tick's event, started by its cron actor) as
+   * claimed and routed at once, in one transaction. Ids already routed are left as they are.
    */
   file(events: readonly RunEventPayload[]): void {
-    this.ctx.storage.transactionSync(() => this.store.markRouted(this.store.claim(events, Date.now())))
+    this.store.claim(events, Date.now(), null)
   }
 
   get(id: string): StoredEvent | null {

@@ -29,8 +29,13 @@ import type { StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
 import type { RunAddress } from './storage/stream-store.js'
 
-/** While a pass runs, an alarm this far ahead resumes the run if the object is evicted. */
-const WATCHDOG_MS = 30_000
+/**
+ * While a pass runs (or a queued run waits for its throttle), an alarm this far ahead resumes the
+ * run if the object is evicted or its process dies: soon at first, since most passes take
+ * milliseconds, then doubling while a long pass goes on (each firing only renews its leases).
+ */
+const FIRST_WATCHDOG_MS = 2_000
+const MAX_WATCHDOG_MS = 30_000
 
 export interface RunHostOptions {
   /** The Durable Object's state: storage and alarms of the run. */
@@ -59,6 +64,8 @@ export class RunHost {
   private alarmForTimer = true
   /** Set when a lease renewal failed during the pass: it stops at its next step. */
   private leaseLost = false
+  /** How far ahead the next watchdog alarm is set (doubles while one long pass goes on). */
+  private watchdogMs = FIRST_WATCHDOG_MS
   /** The trigger events, read once: written at start and never changed. */
   private triggerEvents: RunEventPayload[] | undefined
   /** The `host` of this run's registrations, parent links and slot requests (none for a `RunActor`). */
@@ -147,7 +154,8 @@ export class RunHost {
     const deadline = deadlineOf(snapshot.context, this.options.resolve(snapshot.context.functionId))
     if (deadline && deadline.at <= at) return void (await this.cancel(deadline.reason))
     if (this.pass) {
-      // A long pass: keep its concurrency leases alive and the watchdog armed.
+      // A long pass: keep its concurrency leases alive and the watchdog armed, less often.
+      this.watchdogMs = Math.min(this.watchdogMs * 2, MAX_WATCHDOG_MS)
       const slots = this.ports.slots
       if (slots && !(await renewSlots(slots, this.admission(), snapshot.context.runId, this.now() + LEASE_MS))) this.leaseLost = true
       return this.syncAlarm()
@@ -258,6 +266,7 @@ export class RunHost {
     const memo = new Map(this.store.readSteps().map((row) => [row.key, row]))
     const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events: this.triggers() }
     this.leaseLost = false
+    this.watchdogMs = FIRST_WATCHDOG_MS
     const pass = new InProcessExecutor(fn).start(input, createRecorder(this.recorderHost(), memo))
     this.pass = pass
     const settled = this.syncAlarm()
@@ -377,6 +386,20 @@ export class RunHost {
     }
   }
 
+  /**
+   * How soon the alarm comes back for a run not suspended on a timer: soon while a pass runs
+   * (the watchdog) or after a start or pass was cut short; rarely for a run held by a throttle or
+   * a concurrency limit, whose slot actor announces when it may go (`admit`).
+   */
+  private retryMs(snapshot: RunSnapshot): number | undefined {
+    if (snapshot.value === 'running') {
+      if (this.pass) return this.watchdogMs
+      return this.admission().concurrency.length > 0 ? MAX_WATCHDOG_MS : FIRST_WATCHDOG_MS
+    }
+    if (snapshot.value === 'queued') return this.admission().throttle ? MAX_WATCHDOG_MS : FIRST_WATCHDOG_MS
+    return undefined
+  }
+
   /** Keeps the one alarm on: pending effects (now), the watchdog while running, or the next timer. */
   private async syncAlarm(): Promise<void> {
     const snapshot = this.snapshot
@@ -386,7 +409,8 @@ export class RunHost {
     if (this.store.hasEffects()) wakeAt = this.now()
     else if (snapshot && snapshot.value !== 'done') {
       // Running (the watchdog) or queued (asking the throttle again): soon, or the deadline.
-      const retry = snapshot.value === 'running' || snapshot.value === 'queued' ? this.now() + WATCHDOG_MS : undefined
+      const retryMs = this.retryMs(snapshot)
+      const retry = retryMs === undefined ? undefined : this.now() + retryMs
       const next = this.nextWake(snapshot)
       wakeAt = retry === undefined ? next : next === undefined ? retry : Math.min(retry, next)
       this.alarmForTimer = wakeAt !== undefined && wakeAt === next

@@ -2,7 +2,7 @@
  * The bindings and variables a worker serving inngest.do has (see the README's wrangler.toml).
  */
 import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
-import type { RunEventPayload } from '../actors/index.js'
+import type { QueuedEvent } from '../actors/index.js'
 
 export interface InngestEnv {
   /** One Durable Object per run. */
@@ -17,16 +17,18 @@ export interface InngestEnv {
   readonly INNGEST_SLOTS: DurableObjectNamespace<SlotActor>
   /** One Durable Object per (flow option, function, key): rateLimit, idempotency, debounce, batchEvents, singleton. */
   readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
-  /** Carries sent events to the routing consumer. */
-  readonly INNGEST_EVENTS: Queue<RunEventPayload>
+  /** Carries large publishes, system events and the outbox's re-drives to the routing consumer. */
+  readonly INNGEST_EVENTS: Queue<QueuedEvent>
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */
   readonly INNGEST_DEV?: string
   /** Bearer key for the REST API outside dev mode. */
   readonly INNGEST_SIGNING_KEY?: string
   /** Accepted event keys for `POST /e/:key`, comma-separated. */
   readonly INNGEST_EVENT_KEY?: string
-  /** Largest `POST /e/:key` body in bytes (default 524288, 512 KB). */
+  /** Largest `POST /e/:key` body in bytes (default: the largest event plus 512 KiB). */
   readonly INNGEST_MAX_EVENT_BODY_BYTES?: string
+  /** Largest event in bytes, as JSON (default 3145728, 3 MiB). */
+  readonly INNGEST_MAX_EVENT_BYTES?: string
 }
 
 /** Whether the worker runs in dev mode. */

@@ -16,6 +16,7 @@ import './fixtures/flow-functions.js'
 import './fixtures/flow-history-functions.js'
 import './fixtures/logger-functions.js'
 import './fixtures/middleware-functions.js'
+import './fixtures/large-event-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'

@@ -1,35 +1,20 @@
 /**
  * How a finished run announces its system events (`inngest/function.finished`, `.failed`,
- * `.cancelled`): straight onto the queue, without a claim in the event index first.
- *
- * A user's event is claimed before it is queued because the claim is what makes it durable and
- * deduplicated before the sender hears "accepted". A system event needs neither: it is already
- * durable (the run's effect row, retried by the run's alarm until it is queued), and its id
- * derives from the run, so a repeat reaches the same stream entry and the same derived run ids.
- * Skipping the claim saves two index round trips per run (half of a run's cost in a fan-out,
- * BENCHMARKS.md). The queue consumer files them in the index afterwards, a batch at a time
- * (`fileAnnounced`), so `GET /v1/events` lists them as it lists every other event.
+ * `.cancelled`): published like any event, claimed in the event index first (durable, in the
+ * outbox until routed, listed by `GET /v1/events`), then through the queue rather than delivered
+ * by the run itself, so the consumer records a whole batch of them in their stream in one call.
+ * Their ids derive from the run (`<runId>-finished`), so announcing again after a crash reaches
+ * the same index row, stream entry and derived run ids. The run's effect row is deleted only once
+ * the claim and the queue send succeeded.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventIndexStub, groupByShard, type EventIndexActor } from '../event-index-actor.js'
-import { queueEvents } from './queue-events.js'
+import { publishEvents, type PublishEnv } from './publish-events.js'
 
 /** The events runs announce about themselves. */
 export const SYSTEM_EVENT_NAMES: ReadonlySet<string> = new Set(['inngest/function.finished', 'inngest/function.failed', 'inngest/function.cancelled'])
 
-export interface AnnounceEnv {
-  readonly INNGEST_EVENTS: Queue<RunEventPayload>
-}
-
-/** Queues a run's system events (ids already derived from the run). */
-export function announceEvents(env: AnnounceEnv, events: readonly RunEventPayload[]): Promise<void> {
-  return queueEvents(env.INNGEST_EVENTS, events)
-}
-
-/**
- * Files announced events in their index shards, one call per shard (a queue batch of 100
- * events makes at most 16). Idempotent: an id already filed is left as it is.
- */
-export async function fileAnnounced(namespace: DurableObjectNamespace<EventIndexActor>, events: readonly RunEventPayload[]): Promise<void> {
-  await Promise.all([...groupByShard(events)].map(([shard, batch]) => eventIndexStub(namespace, shard).file(batch)))
+/** Claims and queues a run's system events (ids already derived from the run). */
+export async function announceEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<void> {
+  // No size limit: `function.finished` carries the trigger and the output, and must go out.
+  await publishEvents(env, events, { via: 'queue', maxBytes: Number.POSITIVE_INFINITY })
 }

@@ -10,8 +10,17 @@ import { seededEventId, type EventIdSeed } from './event-id-seed.js'
 
 const newUlid = monotonicFactory()
 const MAX_NAME_BYTES = 256
-/** One event as JSON: a queue message holds at most 128 KB, less room for its metadata. */
-export const MAX_EVENT_BYTES = 120_000
+/**
+ * The default largest event, as JSON: Inngest's paid-plan limit (3 MB). Large events are stored
+ * in parts and queued by reference, so the queue's 128 KB message limit does not apply.
+ */
+export const MAX_EVENT_BYTES = 3 * 1024 * 1024
+
+/** The event size limit a worker configured (`INNGEST_MAX_EVENT_BYTES`), else the default. */
+export function maxEventBytes(configured: string | undefined): number {
+  const bytes = Number(configured)
+  return configured !== undefined && Number.isSafeInteger(bytes) && bytes > 0 ? bytes : MAX_EVENT_BYTES
+}
 
 const utf8 = new TextEncoder()
 
@@ -54,23 +63,23 @@ function problemOf(raw: unknown): Problem | undefined {
   return undefined
 }
 
-function sizeProblem(event: RunEventPayload): Problem | undefined {
+function sizeProblem(event: RunEventPayload, maxBytes: number): Problem | undefined {
   let bytes: number
   try {
     bytes = utf8.encode(JSON.stringify(event)).byteLength
   } catch (error) {
     return { field: 'data', error: `data is not JSON (${(error as Error).message})`, fix: 'send plain JSON values: no BigInt or circular references' }
   }
-  if (bytes <= MAX_EVENT_BYTES) return undefined
-  return { field: 'data', error: `the event is ${bytes} bytes; one event can be at most ${MAX_EVENT_BYTES}`, fix: 'keep large payloads in R2 or KV and send their key' }
+  if (bytes <= maxBytes) return undefined
+  return { field: 'data', error: `the event is ${bytes} bytes; one event can be at most ${maxBytes}`, fix: 'keep large payloads in R2 or KV and send their key (INNGEST_MAX_EVENT_BYTES raises the limit)' }
 }
 
 /**
  * Validates and completes a batch; `now` stamps events that carry no `ts`. Events without an
  * `id` get a ULID: from `idSeed` when the request carried one (the official SDK's retry-safe
- * ids), else a fresh one.
+ * ids), else a fresh one. `maxBytes` bounds each event's JSON (`maxEventBytes(env…)`).
  */
-export function prepareEvents(input: unknown, now: number, idSeed?: EventIdSeed): PreparedEvents {
+export function prepareEvents(input: unknown, now: number, idSeed?: EventIdSeed, maxBytes = MAX_EVENT_BYTES): PreparedEvents {
   const batch = Array.isArray(input) ? input : [input]
   const events: RunEventPayload[] = []
   for (const [index, raw] of batch.entries()) {
@@ -85,7 +94,7 @@ export function prepareEvents(input: unknown, now: number, idSeed?: EventIdSeed)
       ...(typeof event.v === 'string' ? { v: event.v } : {}),
       user: (event.user as Record<string, unknown> | null | undefined) ?? {},
     }
-    const tooBig = sizeProblem(prepared)
+    const tooBig = sizeProblem(prepared, maxBytes)
     if (tooBig) return { ok: false, problem: { index, ...tooBig } }
     events.push(prepared)
   }

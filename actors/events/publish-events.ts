@@ -1,50 +1,103 @@
 /**
  * The one way events enter the system (`POST /e/:key`, `inngest.send` in a worker,
- * `step.sendEvent`): claim them in the event index, then queue the new ones for routing.
- * Claiming first means an event is stored before the caller hears "accepted"; queueing only
- * the claimed ones is the 24-hour dedupe. See README.md beside this file for the crash window.
+ * `step.sendEvent`, a run's system events): claim them in the event index, which stores them
+ * durably and puts them in its outbox, then deliver the new ones. A small publish is delivered
+ * right here, without a queue batch window between the event and its run; a large one (and the
+ * system events runs announce) through the queue, whose consumer batches the work. Either way
+ * the event is marked routed only once delivered, and the index shard's alarm re-drives it
+ * through the queue if that never happens (a crash, a lost message). See README.md beside this file.
  */
+import { waitUntil } from 'cloudflare:workers'
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventIndexStub, groupByShard, type EventIndexActor } from '../event-index-actor.js'
-import { eventSizes, queueEvents } from './queue-events.js'
+import { eventIndexStub, groupByShard, markRoutedInShards, type EventIndexActor } from '../event-index-actor.js'
+import { deliverEvents, type DeliverEnv } from './deliver-events.js'
+import { maxEventBytes } from './prepare-events.js'
+import { eventSizes, queueEvents, type QueuedEvent } from './queue-events.js'
 
 /** The bindings publishing needs. */
-export interface PublishEnv {
+export interface PublishEnv extends DeliverEnv {
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
-  readonly INNGEST_EVENTS: Queue<RunEventPayload>
+  readonly INNGEST_EVENTS: Queue<QueuedEvent>
+  /** Largest event in bytes (default 3 MiB). */
+  readonly INNGEST_MAX_EVENT_BYTES?: string
 }
 
-/** What a publish did: every id in input order, and the events that were new (and queued). */
+/** How the accepted events reach their runs. */
+export interface PublishOptions {
+  /**
+   * `direct`: delivered by this caller right after the claim (the default up to
+   * `DIRECT_DELIVERY_MAX` events); `queue`: by the queue consumer, in batches.
+   */
+  readonly via?: 'direct' | 'queue'
+  /**
+   * The largest event accepted, in bytes; default `INNGEST_MAX_EVENT_BYTES` (3 MiB). A run's
+   * system events carry its trigger and output and pass `Infinity`: its lifecycle must finish.
+   */
+  readonly maxBytes?: number
+}
+
+/** What a publish did: every id in input order, the events that were new, and their delivery. */
 export interface PublishResult {
   readonly ids: string[]
   readonly accepted: RunEventPayload[]
+  /**
+   * Settles once a direct delivery finished (at once for `queue`). It never rejects: what failed
+   * is re-driven by the outbox. Already kept alive with `waitUntil`; await it only to observe it.
+   */
+  readonly delivered: Promise<void>
 }
+
+/** The most events one publish delivers itself; more go through the queue, whose consumers share the work. */
+export const DIRECT_DELIVERY_MAX = 100
+/** How long a direct delivery may take before the outbox re-drives its events. */
+export const DIRECT_LEASE_MS = 5_000
+/** How long a queued event may wait for its consumer before the outbox re-drives it. */
+export const QUEUE_LEASE_MS = 15_000
 
 /**
  * Claims `events` (already prepared: ids and ts set) in their index shards, in parallel, then
- * queues the new ones and marks them routed. Resolves once every new event is stored and queued;
- * rejects if either fails, and a retry of the same ids then queues what was not queued.
+ * delivers the new ones (directly or through the queue, see `PublishOptions`). Resolves once
+ * every new event is stored (and queued, for `queue`); rejects if that fails, and a retry of the
+ * same ids then delivers them (an id not yet routed is claimed again).
+ * @throws RangeError for an event over the size limit, before anything is stored
  * @example
  * ```ts
  * const { ids } = await publishEvents(env, prepareEvents(body, Date.now()).events)
  * ```
  */
-export async function publishEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<PublishResult> {
+export async function publishEvents(env: PublishEnv, events: readonly RunEventPayload[], options: PublishOptions = {}): Promise<PublishResult> {
   const ids = events.map((event) => event.id)
-  // Sizes first: an event the queue would refuse must not be claimed.
   const sizes = eventSizes(events)
-  const claims = await Promise.all([...groupByShard(events)].map(async ([shard, batch]) => ({ shard, ids: await eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch) })))
-  const fresh = new Set(claims.flatMap((claim) => claim.ids))
+  const limit = options.maxBytes ?? maxEventBytes(env.INNGEST_MAX_EVENT_BYTES)
+  for (const [event, size] of sizes) {
+    if (size > limit) throw new RangeError(`publishEvents: event ${event.id} is ${size} bytes; one event can be at most ${limit} (INNGEST_MAX_EVENT_BYTES)`)
+  }
+  const via = options.via ?? (events.length <= DIRECT_DELIVERY_MAX ? 'direct' : 'queue')
+  const leaseMs = via === 'direct' ? DIRECT_LEASE_MS : QUEUE_LEASE_MS
+  const claims = await Promise.all([...groupByShard(events)].map(([shard, batch]) => eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch, leaseMs)))
+  const fresh = new Set(claims.flat())
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
-  await queueEvents(env.INNGEST_EVENTS, accepted, sizes)
-  // The events are stored and queued: the caller's guarantees hold. Failing to mark them only
-  // means a resend within 24 h is queued again, which starts no new run (run ids derive from
-  // the event id), so it is logged, not thrown.
-  await Promise.all(
-    claims
-      .filter((claim) => claim.ids.length > 0)
-      .map((claim) => eventIndexStub(env.INNGEST_EVENT_INDEX, claim.shard).markRouted(claim.ids)),
-  ).catch((error: unknown) => console.error('inngest.do: could not mark events routed:', error))
-  return { ids, accepted }
+  if (via === 'queue') {
+    await queueEvents(env.INNGEST_EVENTS, accepted, sizes)
+    return { ids, accepted, delivered: Promise.resolve() }
+  }
+  const delivered = deliverAndMark(env, accepted, (event) => sizes.get(event) ?? 0)
+  waitUntil(delivered)
+  return { ids, accepted, delivered }
+}
+
+/** Delivers events and marks the delivered ones routed; the rest stay due in the outbox. */
+export async function deliverAndMark(env: PublishEnv, events: readonly RunEventPayload[], sizeOf: (event: RunEventPayload) => number): Promise<void> {
+  if (events.length === 0) return
+  const failures = await deliverEvents(events, env, sizeOf)
+  const routed = events.filter((event, index) => {
+    if (failures[index] === undefined) return true
+    console.error(`inngest.do: could not deliver event ${event.id} (${event.name}); the outbox re-drives it:`, failures[index])
+    return false
+  })
+  await markRoutedInShards(env.INNGEST_EVENT_INDEX, routed.map((event) => event.id)).catch((error: unknown) =>
+    // Unmarked, an event is re-driven once more, which starts nothing new (run ids derive from it).
+    console.error('inngest.do: could not mark events routed:', error),
+  )
 }

@@ -1,48 +1,86 @@
 /**
- * Putting events on the `INNGEST_EVENTS` queue within Cloudflare Queues' limits: `sendBatch`
- * takes at most 100 messages and 256 KB, and one event may be at most `MAX_EVENT_BYTES`.
+ * Putting events on the `INNGEST_EVENTS` queue within Cloudflare Queues' limits: a message is at
+ * most 128 KB and `sendBatch` takes at most 100 messages and 256 KB. An event small enough
+ * travels whole; a larger one (events may be megabytes) travels as a claim check, `{ ref, name }`,
+ * and the consumer reads it from the event index, where the claim stored it.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { MAX_EVENT_BYTES } from './prepare-events.js'
 
+/** An event stored in the index, sent by reference. */
+export interface EventRef {
+  readonly ref: string
+  readonly name: string
+}
+
+/** A message body on the events queue. */
+export type QueuedEvent = RunEventPayload | EventRef
+
+/** The largest event sent whole: under the 128 KB message limit with room for its metadata. */
+export const QUEUE_INLINE_BYTES = 100_000
+/** Cloudflare Queues' own limit on one message. */
+export const QUEUE_MESSAGE_BYTES = 128 * 1024
 const BATCH_MESSAGES = 100
 const BATCH_BYTES = 256_000
 
 const utf8 = new TextEncoder()
 
-/** Each event's JSON size; throws for an event the queue would refuse, before anything is sent. */
+/** Each event's JSON size in bytes. */
 export function eventSizes(events: readonly RunEventPayload[]): Map<RunEventPayload, number> {
-  return new Map(
-    events.map((event) => {
-      const size = utf8.encode(JSON.stringify(event)).byteLength
-      if (size > MAX_EVENT_BYTES) throw new RangeError(`publishEvents: event ${event.id} is ${size} bytes; one event can be at most ${MAX_EVENT_BYTES}`)
-      return [event, size]
-    }),
-  )
+  return new Map(events.map((event) => [event, utf8.encode(JSON.stringify(event)).byteLength]))
 }
 
-/** Splits events into sendBatch-sized chunks, by count and by bytes. */
-function queueBatches(events: readonly RunEventPayload[], sizes: ReadonlyMap<RunEventPayload, number>): RunEventPayload[][] {
-  const batches: RunEventPayload[][] = []
-  let current: RunEventPayload[] = []
+/** Whether a queued body is a claim check rather than the event. */
+export function isEventRef(body: QueuedEvent): body is EventRef {
+  return typeof (body as Partial<EventRef>).ref === 'string'
+}
+
+/** A message to send and its size in bytes. */
+export interface SizedMessage {
+  readonly body: QueuedEvent
+  readonly bytes: number
+}
+
+/** The claim check of a stored event. */
+export function refMessage(id: string, name: string): SizedMessage {
+  const body: EventRef = { ref: id, name }
+  return { body, bytes: utf8.encode(JSON.stringify(body)).byteLength }
+}
+
+/** The message for `event` of `size` bytes: the event, or its claim check. */
+export function messageFor(event: RunEventPayload, size: number): SizedMessage {
+  return size <= QUEUE_INLINE_BYTES ? { body: event, bytes: size } : refMessage(event.id, event.name)
+}
+
+/** Splits messages into sendBatch-sized chunks, by count and by bytes. */
+function queueBatches(messages: readonly SizedMessage[]): QueuedEvent[][] {
+  const batches: QueuedEvent[][] = []
+  let current: QueuedEvent[] = []
   let bytes = 0
-  for (const event of events) {
-    const size = sizes.get(event) ?? 0
-    if (current.length === BATCH_MESSAGES || (current.length > 0 && bytes + size > BATCH_BYTES)) {
+  for (const message of messages) {
+    if (message.bytes > QUEUE_MESSAGE_BYTES) throw new RangeError(`queueEvents: a message of ${message.bytes} bytes is over the queue's ${QUEUE_MESSAGE_BYTES}-byte limit`)
+    if (current.length === BATCH_MESSAGES || (current.length > 0 && bytes + message.bytes > BATCH_BYTES)) {
       batches.push(current)
       current = []
       bytes = 0
     }
-    current.push(event)
-    bytes += size
+    current.push(message.body)
+    bytes += message.bytes
   }
   if (current.length > 0) batches.push(current)
   return batches
 }
 
-/** Sends `events` in order, batch by batch; `sizes` from `eventSizes` (computed if left out). */
-export async function queueEvents(queue: Queue<RunEventPayload>, events: readonly RunEventPayload[], sizes = eventSizes(events)): Promise<void> {
-  for (const batch of queueBatches(events, sizes)) {
+/**
+ * Sends `events` in order, batch by batch, large ones by reference (so they must be claimed in
+ * the index first); `sizes` from `eventSizes` (computed if left out).
+ */
+export async function queueEvents(queue: Queue<QueuedEvent>, events: readonly RunEventPayload[], sizes = eventSizes(events)): Promise<void> {
+  await sendMessages(queue, events.map((event) => messageFor(event, sizes.get(event) ?? utf8.encode(JSON.stringify(event)).byteLength)))
+}
+
+/** Sends messages in order, in sendBatch-sized batches. */
+export async function sendMessages(queue: Queue<QueuedEvent>, messages: readonly SizedMessage[]): Promise<void> {
+  for (const batch of queueBatches(messages)) {
     await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })))
   }
 }

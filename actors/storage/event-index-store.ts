@@ -1,8 +1,10 @@
 /**
- * Typed access to one event index shard: claim (dedupe and store), mark routed, read, list and
- * expire. The clock comes in as `now`, so tests can move it.
+ * Typed access to one event index shard: claim (dedupe and store, due for delivery), mark
+ * routed, the overdue outbox, read, list and expire. The clock comes in as `now`, so tests can
+ * move it.
  */
 import type { RunEventPayload } from '../engine/executor.js'
+import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
 import { EVENT_INDEX_SCHEMA } from './event-index-schema.js'
 import { SqlStore } from './sql-store.js'
 
@@ -13,6 +15,13 @@ export const DEDUPE_WINDOW_MS = 24 * HOUR_MS
 export const EVENT_RETENTION_MS = 7 * 24 * HOUR_MS
 /** Expired rows deleted per claim beyond the claim's own size, so expiry keeps pace with intake. */
 const EXPIRE_BATCH = 100
+/** The longest wait between two re-drives of an event that is still not routed. */
+const MAX_REDRIVE_DELAY_MS = 10 * 60 * 1000
+
+/** When an event re-driven `attempts` times is due again: the lease, doubled per attempt, capped. */
+export function redriveDelay(leaseMs: number, attempts: number): number {
+  return Math.min(MAX_REDRIVE_DELAY_MS, leaseMs * 2 ** Math.min(attempts, 20))
+}
 
 /** An event as stored, with the time this worker received it. */
 export interface StoredEvent {
@@ -39,31 +48,49 @@ interface EventRecord extends Record<string, SqlStorageValue> {
   received_at: number
 }
 
-const toStoredEvent = (row: EventRecord): StoredEvent => ({ event: JSON.parse(row.payload) as RunEventPayload, receivedAt: row.received_at })
+/** The payload column when it names chunked parts, else NULL: reads no large inline payload. */
+const MARKER_ONLY = `CASE WHEN payload LIKE '${CHUNK_MARKER}%' THEN payload END`
+
+/** An event the outbox hands out again: its id, name and stored size (the payload is read on demand). */
+export interface OverdueEvent {
+  readonly id: string
+  readonly name: string
+  /** Length of the stored JSON in UTF-16 units (≤ 3 bytes each). */
+  readonly length: number
+  readonly attempts: number
+}
 
 export class EventIndexStore extends SqlStore {
+  private readonly chunks: ChunkedText
+
   constructor(storage: DurableObjectStorage) {
     super(storage, EVENT_INDEX_SCHEMA)
+    this.chunks = new ChunkedText(this.sql)
   }
 
   /**
    * Stores the events not seen in the dedupe window and returns their ids, in input order, in
-   * one transaction. An event whose id is stored but not yet routed counts as new again: the
-   * publisher that claimed it failed before queueing it, and this claim takes over.
+   * one transaction, each due for delivery at `dueAt` (the outbox re-drives it then if it was not
+   * marked routed), or routed at once when `dueAt` is null. An id stored in the window is a
+   * duplicate whether or not it was routed yet: the outbox delivers the first event, which stands.
    */
-  claim(events: readonly RunEventPayload[], now: number): string[] {
+  claim(events: readonly RunEventPayload[], now: number, dueAt: number | null = now): string[] {
     return this.storage.transactionSync(() => {
       const claimed = new Set<string>()
       for (const event of events) {
         if (claimed.has(event.id) || this.isDuplicate(event.id, now)) continue
         claimed.add(event.id)
+        const payload = this.chunks.put(`event:${event.id}`, JSON.stringify(event))
         this.sql.exec(
-          `INSERT INTO inngest_events (id, name, payload, received_at, routed) VALUES (?, ?, ?, ?, 0)
-           ON CONFLICT (id) DO UPDATE SET name = excluded.name, payload = excluded.payload, received_at = excluded.received_at, routed = 0`,
+          `INSERT INTO inngest_events (id, name, payload, received_at, routed, due_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)
+           ON CONFLICT (id) DO UPDATE SET name = excluded.name, payload = excluded.payload, received_at = excluded.received_at,
+             routed = excluded.routed, due_at = excluded.due_at, attempts = 0`,
           event.id,
           event.name,
-          JSON.stringify(event),
+          payload,
           now,
+          dueAt === null ? 1 : 0,
+          dueAt,
         )
       }
       this.expire(now, events.length + EXPIRE_BATCH)
@@ -71,16 +98,41 @@ export class EventIndexStore extends SqlStore {
     })
   }
 
-  /** Marks events as on the queue: from now on they deduplicate. */
+  /** Marks events as routed (their runs, waits and cancellations acted on): they deduplicate, and leave the outbox. */
   markRouted(ids: readonly string[]): void {
     this.storage.transactionSync(() => {
-      for (const id of ids) this.sql.exec('UPDATE inngest_events SET routed = 1 WHERE id = ? AND routed = 0', id)
+      for (const id of ids) this.sql.exec('UPDATE inngest_events SET routed = 1, due_at = NULL WHERE id = ? AND routed = 0', id)
     })
+  }
+
+  /**
+   * Up to `limit` events due for delivery at `now` and still not routed, oldest due first; each
+   * is due again `redriveDelay` later (if this re-drive is lost too) and counts one attempt more.
+   */
+  takeOverdue(now: number, limit: number, leaseMs: number): OverdueEvent[] {
+    return this.storage.transactionSync(() => {
+      const rows = this.sql
+        .exec<{ id: string; name: string; length: number; attempts: number }>(
+          'SELECT id, name, length(payload) AS length, attempts FROM inngest_events WHERE due_at <= ? ORDER BY due_at LIMIT ?',
+          now,
+          limit,
+        )
+        .toArray()
+      for (const row of rows) {
+        this.sql.exec('UPDATE inngest_events SET attempts = attempts + 1, due_at = ? WHERE id = ?', now + redriveDelay(leaseMs, row.attempts + 1), row.id)
+      }
+      return rows.map((row) => ({ ...row, attempts: row.attempts + 1 }))
+    })
+  }
+
+  /** When the earliest undelivered event is due, if any. */
+  nextDue(): number | null {
+    return this.sql.exec<{ due: number | null }>('SELECT MIN(due_at) AS due FROM inngest_events WHERE due_at IS NOT NULL').one().due
   }
 
   get(id: string): StoredEvent | null {
     const row = this.sql.exec<EventRecord>('SELECT id, payload, received_at FROM inngest_events WHERE id = ?', id).toArray()[0]
-    return row ? toStoredEvent(row) : null
+    return row ? this.toStoredEvent(row) : null
   }
 
   /** Newest first (received time, then id, descending). */
@@ -101,20 +153,35 @@ export class EventIndexStore extends SqlStore {
       ...params,
       limit,
     )
-    return rows.toArray().map(toStoredEvent)
+    return rows.toArray().map((row) => this.toStoredEvent(row))
   }
 
-  /** Deletes at most `max` rows older than the retention, oldest first; returns how many. */
+  /** Deletes at most `max` rows older than the retention, oldest first, and their payload parts; returns how many. */
   expire(now: number, max: number): number {
-    return this.sql.exec(
-      'DELETE FROM inngest_events WHERE id IN (SELECT id FROM inngest_events WHERE received_at < ? ORDER BY received_at LIMIT ?) RETURNING id',
-      now - EVENT_RETENTION_MS,
-      max,
-    ).toArray().length
+    const deleted = this.sql
+      .exec<{ payload: string | null }>(
+        `DELETE FROM inngest_events WHERE id IN (SELECT id FROM inngest_events WHERE received_at < ? ORDER BY received_at LIMIT ?) RETURNING ${MARKER_ONLY} AS payload`,
+        now - EVENT_RETENTION_MS,
+        max,
+      )
+      .toArray()
+    for (const row of deleted) this.chunks.dropStored(row.payload)
+    return deleted.length
   }
 
+  private toStoredEvent(row: EventRecord): StoredEvent {
+    return { event: JSON.parse(this.chunks.get(row.payload)) as RunEventPayload, receivedAt: row.received_at }
+  }
+
+  /** Whether `id` deduplicates; if not and an expired row of it is stored, that row's payload parts are dropped (it is about to be replaced). */
   private isDuplicate(id: string, now: number): boolean {
-    const row = this.sql.exec<{ received_at: number; routed: number }>('SELECT received_at, routed FROM inngest_events WHERE id = ?', id).toArray()[0]
-    return row !== undefined && row.routed === 1 && row.received_at > now - DEDUPE_WINDOW_MS
+    const row = this.sql
+      .exec<{ received_at: number; routed: number; marker: string | null }>(`SELECT received_at, routed, ${MARKER_ONLY} AS marker FROM inngest_events WHERE id = ?`, id)
+      .toArray()[0]
+    if (row === undefined) return false
+    // Routed or still in the outbox (which delivers it): either way the first event stands.
+    if (row.received_at > now - DEDUPE_WINDOW_MS) return true
+    this.chunks.dropStored(row.marker)
+    return false
   }
 }

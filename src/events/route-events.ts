@@ -1,14 +1,30 @@
 /**
- * The queue consumer. For each event: record it in its name's event stream (which answers the
- * waits and cancellations it resolves; a batch's events of one name go in one call), start one
- * run per function it triggers, then resolve those waits and cancel those runs. Delivery is
- * at-least-once and every step is idempotent: run ids are derived from (event id, function), and
- * the stream returns the same matches for a redelivered event.
+ * The queue consumer. The queue carries what publishers do not deliver themselves: large
+ * publishes, runs' system events and the outbox's re-drives (actors/events/README.md). Each
+ * batch is delivered as a publisher would (actors/events/deliver-events.ts: one stream call per
+ * event name, then runs, waits and cancellations), large events read back from the event index
+ * by their claim check one at a time, and the delivered ones are marked routed in the index.
+ * Delivery is at least once and every part is idempotent (run ids derive from the event id; the
+ * stream answers a redelivered event as it did the first time).
  */
-import { applyFlowGates, eventStreamStub, fileAnnounced, hostedRunStub, registeredFunctions, SYSTEM_EVENT_NAMES, type RunEventPayload, type StreamMatch } from '../../actors/index.js'
+import {
+  deliverEvents,
+  eventIndexStub,
+  isEventRef,
+  markRoutedInShards,
+  namedBy,
+  QUEUE_MESSAGE_BYTES,
+  registeredFunctions,
+  shardOf,
+  startRunsFor,
+  type EventRef,
+  type QueuedEvent,
+  type RunEventPayload,
+} from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
-import { namedBy, triggeredBy } from './trigger-match.js'
+
+export { startRunsFor }
 
 /** The composite ids of functions with a trigger naming `eventName` (before `if` filtering). */
 export function functionsFor(eventName: string): string[] {
@@ -17,105 +33,90 @@ export function functionsFor(eventName: string): string[] {
     .map(([id]) => id)
 }
 
-/**
- * Starts the runs `event` triggers, each through its function's flow gates (actors/events/apply-flow-gates.ts);
- * resolves once every run actor, or the gate that will start the run later, has persisted it.
- * @returns the ids of the runs started or recorded as skipped now (debounced and batched events
- * start theirs later, from their gate).
- */
-export async function startRunsFor(event: RunEventPayload, env: Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_FLOW_GATES'>): Promise<string[]> {
-  const triggered = registeredFunctions().filter(([, fn]) => triggeredBy(fn.options.triggers, event))
-  const outcomes = await Promise.all(triggered.map(([functionId, fn]) => applyFlowGates(event, functionId, fn, env)))
-  return outcomes.flatMap((outcome) => ('runId' in outcome ? [outcome.runId] : []))
+/** Delivers one event now (tests and tools); rejects if any part of it failed. */
+export async function routeEvent(event: RunEventPayload, env: InngestEnv): Promise<void> {
+  const [failure] = await deliverEvents([event], env, () => 0)
+  if (failure !== undefined) throw failure
 }
 
-type RouteEnv = Pick<InngestEnv, 'INNGEST_RUNS' | 'INNGEST_EVENT_STREAMS' | 'INNGEST_FLOW_GATES'>
-
-/** What follows the stream's answer for one event: start its runs, resolve its waits, cancel its runs. */
-async function actOnEvent(event: RunEventPayload, matches: readonly StreamMatch[], env: RouteEnv): Promise<void> {
-  await Promise.all([
-    startRunsFor(event, env),
-    ...matches.map((match) => {
-      // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS.
-      const run = hostedRunStub(env, match.runId, match.host)
-      return match.kind === 'wait' ? run.resolveWait(match.stepKey, event) : run.cancel(`Cancelled by event ${event.name} (${event.id})`)
-    }),
-  ])
-}
-
-/** Routes one event: stream (waits, cancellations), then runs. */
-export async function routeEvent(event: RunEventPayload, env: RouteEnv): Promise<void> {
-  const matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, event.name).ingest(event)
-  await actOnEvent(event, matches, env)
-}
-
-/** Whether a queued body has what routing needs; anything else could never be routed. */
-function isRoutable(body: unknown): body is RunEventPayload {
+/** Whether a queued body is something routing can use; anything else could never be routed. */
+function isRoutable(body: unknown): body is QueuedEvent {
   if (typeof body !== 'object' || body === null) return false
+  if (isEventRef(body as QueuedEvent)) return typeof (body as EventRef).name === 'string'
   const { name, id, ts } = body as Partial<RunEventPayload>
   return typeof name === 'string' && name !== '' && typeof id === 'string' && id !== '' && typeof ts === 'number'
 }
 
-/** The batch's routable messages by event name, each name's in batch order; the rest apart. */
-function groupByName(messages: readonly Message<RunEventPayload>[]): { byName: Map<string, Message<RunEventPayload>[]>; malformed: Message<RunEventPayload>[] } {
-  const byName = new Map<string, Message<RunEventPayload>[]>()
-  const malformed: Message<RunEventPayload>[] = []
-  for (const message of messages) {
-    if (!isRoutable(message.body)) malformed.push(message)
-    else if (byName.has(message.body.name)) byName.get(message.body.name)!.push(message)
-    else byName.set(message.body.name, [message])
-  }
-  return { byName, malformed }
-}
+type EventMessage = Message<RunEventPayload>
 
-/**
- * Routes one name's messages: one `ingestAll` into its stream, then each event on its own, so a
- * failure after the stream retries only that message (the stream answers its redelivery alike).
- */
-async function routeNameGroup(name: string, messages: readonly Message<RunEventPayload>[], env: RouteEnv & Pick<InngestEnv, 'INNGEST_EVENT_INDEX'>): Promise<void> {
-  let matchesPerEvent: StreamMatch[][]
-  const events = messages.map((message) => message.body)
-  try {
-    // System events were queued without an index claim (announce-events.ts): file them now.
-    const [matches] = await Promise.all([
-      eventStreamStub(env.INNGEST_EVENT_STREAMS, name).ingestAll(events),
-      SYSTEM_EVENT_NAMES.has(name) ? fileAnnounced(env.INNGEST_EVENT_INDEX, events) : undefined,
-    ])
-    matchesPerEvent = matches
-    // Acking an event without its matches would lose them for good: retry instead.
-    if (matchesPerEvent.length !== messages.length) throw new Error(`the stream answered ${matchesPerEvent.length} of ${messages.length} events`)
-  } catch (error) {
-    console.error(`inngest.do: could not record ${messages.length} ${name} event(s) in their stream:`, error)
-    for (const message of messages) message.retry()
-    return
-  }
-  await Promise.all(
-    messages.map(async (message, index) => {
-      try {
-        await actOnEvent(message.body, matchesPerEvent[index]!, env)
-        message.ack()
-      } catch (error) {
-        console.error(`inngest.do: could not route event ${message.body.id}:`, error)
-        message.retry()
-      }
-    }),
+/** Delivers whole events together; returns the ids delivered, acking those and retrying the rest. */
+async function deliverInline(messages: readonly EventMessage[], env: InngestEnv): Promise<string[]> {
+  if (messages.length === 0) return []
+  const failures = await deliverEvents(
+    messages.map((message) => message.body),
+    env,
+    () => QUEUE_MESSAGE_BYTES, // a whole event on the queue is at most one message
   )
+  return messages.flatMap((message, index) => settle(message, failures[index]))
 }
 
 /**
- * The worker's `queue` handler: `export default { fetch: app.fetch, queue: routeEvents }`.
- * One stream RPC per event name in the batch, not one per event (a fan-out sends many events
- * of one name). A message that could not be routed is retried, then dead-lettered (see
- * wrangler.toml).
+ * Delivers claim checks one at a time: each reads a possibly large event from the index, and an
+ * isolate has 128 MB. A ref whose event is gone (expired) has nothing left to deliver.
  */
-export async function routeEvents(batch: MessageBatch<RunEventPayload>, env: InngestEnv): Promise<void> {
-  const { byName, malformed } = groupByName(batch.messages)
-  for (const message of malformed) {
-    console.error(`inngest.do: message ${message.id} holds no event (needs name, id and ts); retrying towards the dead-letter queue`)
-    message.retry()
+async function deliverRefs(messages: readonly Message<EventRef>[], env: InngestEnv): Promise<string[]> {
+  const delivered: string[] = []
+  for (const message of messages) {
+    const { ref } = message.body
+    try {
+      const stored = await eventIndexStub(env.INNGEST_EVENT_INDEX, shardOf(ref)).get(ref)
+      if (!stored) {
+        console.error(`inngest.do: queued event ${ref} is no longer in the event index; nothing to deliver`)
+        message.ack()
+        continue
+      }
+      const [failure] = await deliverEvents([stored.event], env, () => 0)
+      delivered.push(...settle(message, failure))
+    } catch (error) {
+      delivered.push(...settle(message, error))
+    }
   }
-  await Promise.all([
+  return delivered
+}
+
+/** Acks a delivered message (returning its id to mark routed) or retries it. */
+function settle(message: Message<QueuedEvent>, failure: unknown): string[] {
+  const id = isEventRef(message.body) ? message.body.ref : message.body.id
+  if (failure === undefined) {
+    message.ack()
+    return [id]
+  }
+  console.error(`inngest.do: could not route event ${id}:`, failure)
+  message.retry()
+  return []
+}
+
+/**
+ * The worker's `queue` handler: `export default { fetch: app.fetch, queue: routeEvents }`. A
+ * message that could not be routed is retried, then dead-lettered (see wrangler.toml); the
+ * event stays in the index's outbox, which re-drives it later.
+ */
+export async function routeEvents(batch: MessageBatch<QueuedEvent>, env: InngestEnv): Promise<void> {
+  const inline: EventMessage[] = []
+  const refs: Message<EventRef>[] = []
+  for (const message of batch.messages) {
+    if (!isRoutable(message.body)) {
+      console.error(`inngest.do: message ${message.id} holds no event (needs name, id and ts, or a ref); retrying towards the dead-letter queue`)
+      message.retry()
+    } else if (isEventRef(message.body)) refs.push(message as Message<EventRef>)
+    else inline.push(message as EventMessage)
+  }
+  const [, fromInline, fromRefs] = await Promise.all([
     armSchedulesQuietly(env), // once per isolate: cron schedules need no event to start
-    ...[...byName].map(([name, messages]) => routeNameGroup(name, messages, env)),
+    deliverInline(inline, env),
+    deliverRefs(refs, env),
   ])
+  await markRoutedInShards(env.INNGEST_EVENT_INDEX, [...fromInline, ...fromRefs]).catch((error: unknown) =>
+    console.error('inngest.do: could not mark events routed (the outbox will re-drive them, harmlessly):', error),
+  )
 }

@@ -1,25 +1,26 @@
 /**
  * The Event API as Inngest's: `POST /e/:eventKey` with one event or an array answers
  * `{ ids, status: 200 }` (the official SDK checks that `status`). A request is all or nothing:
- * any invalid event rejects it and nothing is stored. Events are stored and queued before the
- * reply (`publishEvents`); an id seen in the last 24 hours is not stored again, and its id is
- * still returned.
+ * any invalid event rejects it and nothing is stored. Events are stored durably before the
+ * reply and delivered right after it (`publishEvents`); an id seen in the last 24 hours is not
+ * stored again, and its id is still returned.
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { parseEventIdSeed, prepareEvents, publishEvents } from '../../actors/index.js'
+import { maxEventBytes, parseEventIdSeed, prepareEvents, publishEvents } from '../../actors/index.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 
 type Env = { Bindings: InngestEnv }
 
-/** Inngest's default request limit; `INNGEST_MAX_EVENT_BODY_BYTES` changes it. */
-export const DEFAULT_MAX_EVENT_BODY_BYTES = 512 * 1024
+/** Room a request body has beyond its largest event: the array, other events, whitespace. */
+export const EVENT_BODY_HEADROOM_BYTES = 512 * 1024
 /** Inngest's limit on events in one request. */
 export const MAX_EVENTS_PER_REQUEST = 5_000
 
+/** `INNGEST_MAX_EVENT_BODY_BYTES`, else the largest event (`INNGEST_MAX_EVENT_BYTES`, 3 MiB) plus headroom. */
 function maxBodyBytes(env: InngestEnv): number {
   const configured = Number(env.INNGEST_MAX_EVENT_BODY_BYTES)
-  return Number.isSafeInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_EVENT_BODY_BYTES
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : maxEventBytes(env.INNGEST_MAX_EVENT_BYTES) + EVENT_BODY_HEADROOM_BYTES
 }
 
 function acceptsEventKey(env: InngestEnv, key: string): boolean {
@@ -56,7 +57,7 @@ export const eventApiRoutes = new Hono<Env>()
       if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {
         return reject(c, 413, `too many events: ${body.length} in one request, at most ${MAX_EVENTS_PER_REQUEST}`, { field: 'body', fix: 'split the events over several requests' })
       }
-      const prepared = prepareEvents(body, Date.now(), parseEventIdSeed(c.req.header('x-inngest-event-id-seed')))
+      const prepared = prepareEvents(body, Date.now(), parseEventIdSeed(c.req.header('x-inngest-event-id-seed')), maxEventBytes(c.env.INNGEST_MAX_EVENT_BYTES))
       if (!prepared.ok) {
         const { index, field, error, fix } = prepared.problem
         return reject(c, 400, `event[${index}]${field ? `.${field}` : ''}: ${error}`, { index, field, fix })

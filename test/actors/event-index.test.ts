@@ -2,7 +2,8 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
 import { EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/index.js'
-import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore } from '../../actors/storage/event-index-store.js'
+import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore, redriveDelay } from '../../actors/storage/event-index-store.js'
+import { EVENT_INDEX_SCHEMA } from '../../actors/storage/event-index-schema.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
 
@@ -22,7 +23,7 @@ function withStore<T>(body: (store: EventIndexStore) => T): Promise<T> {
 const event = (name: string, id = ulid(), data: Record<string, unknown> = {}): RunEventPayload => ({ name, data, id, ts: 1_700_000_000_000, user: {} })
 
 describe('event index', () => {
-  it('claims an id once it is routed, and not again within 24 hours', async () => {
+  it('claims an id once, and not again within 24 hours', async () => {
     const { rpc } = freshIndex()
     const [a, b] = [event('app/a'), event('app/b')]
     expect(await rpc.claim([a, b])).toEqual([a.id, b.id])
@@ -30,12 +31,12 @@ describe('event index', () => {
     expect(await rpc.claim([a, event('app/a', b.id)])).toEqual([])
   })
 
-  it('claims a stored but unrouted id again: the publisher failed before queueing it', async () => {
+  it('does not claim a stored id again before it is routed: the outbox delivers the first event', async () => {
     const { rpc } = freshIndex()
     const first = event('app/a', 'order-1', { attempt: 1 })
     expect(await rpc.claim([first])).toEqual(['order-1'])
-    expect(await rpc.claim([{ ...first, data: { attempt: 2 } }])).toEqual(['order-1'])
-    expect((await rpc.get('order-1'))?.event.data).toEqual({ attempt: 2 })
+    expect(await rpc.claim([{ ...first, data: { attempt: 2 } }])).toEqual([])
+    expect((await rpc.get('order-1'))?.event.data).toEqual({ attempt: 1 })
   })
 
   it('claims an id repeated in one batch once, keeping the first', async () => {
@@ -47,8 +48,7 @@ describe('event index', () => {
   it('claims a routed id again once the 24-hour window has passed', async () => {
     const t0 = 1_800_000_000_000
     const claims = await withStore((store) => {
-      const first = store.claim([event('app/a', 'daily')], t0)
-      store.markRouted(first)
+      store.claim([event('app/a', 'daily')], t0)
       return [store.claim([event('app/a', 'daily')], t0 + DEDUPE_WINDOW_MS - 1), store.claim([event('app/a', 'daily')], t0 + DEDUPE_WINDOW_MS + 1)]
     })
     expect(claims).toEqual([[], ['daily']])
@@ -91,6 +91,66 @@ describe('event index', () => {
       }
     })
     expect(page).toEqual({ all: ['a3', 'a2', 'b1', 'a1'], onlyA: ['a3', 'a2', 'a1'], firstTwo: ['a3', 'a2'], afterA3: ['a2', 'b1', 'a1'] })
+  })
+
+  it('keeps a claimed event in the outbox until it is routed, due again later each time it is re-driven', async () => {
+    const t0 = 1_800_000_000_000
+    const lease = 5_000
+    const seen = await withStore((store) => {
+      store.claim([event('app/a', 'a'), event('app/a', 'b')], t0, t0 + lease)
+      const early = store.takeOverdue(t0 + lease - 1, 10, lease).map((row) => row.id)
+      const first = store.takeOverdue(t0 + lease, 10, lease)
+      store.markRouted(['a'])
+      const dueAgain = store.nextDue()
+      const second = store.takeOverdue(t0 + lease + redriveDelay(lease, 1), 10, lease)
+      return { early, first, dueAgain, second: second.map((row) => [row.id, row.attempts]), claimedAgain: store.claim([event('app/a', 'b')], t0 + 2 * lease) }
+    })
+    expect(seen.early).toEqual([])
+    expect(seen.first.map((row) => [row.id, row.name, row.attempts])).toEqual([['a', 'app/a', 1], ['b', 'app/a', 1]])
+    expect(seen.dueAgain).toBe(t0 + lease + redriveDelay(lease, 1))
+    expect(seen.second).toEqual([['b', 2]])
+    expect(seen.claimedAgain).toEqual([]) // still the first event's id
+  })
+
+  it('doubles the re-drive delay per attempt, up to 10 minutes', () => {
+    expect([1, 2, 3, 10, 40].map((attempts) => redriveDelay(15_000, attempts))).toEqual([30_000, 60_000, 120_000, 600_000, 600_000])
+  })
+
+  it('files events delivered elsewhere as routed: never re-driven', async () => {
+    const due = await withStore((store) => {
+      store.claim([event('app/cron', 'tick')], 1_000, null)
+      return [store.nextDue(), store.takeOverdue(10_000_000, 10, 1).length]
+    })
+    expect(due).toEqual([null, 0])
+  })
+
+  it('stores a multi-megabyte event in parts, no row over 2 MB, and reads it back whole', async () => {
+    const { raw, rpc } = freshIndex()
+    const big = event('app/big', 'big-1', { blob: 'é'.repeat(1_500_000) }) // 3 MB of UTF-8
+    expect(await rpc.claim([big])).toEqual(['big-1'])
+    expect((await rpc.get('big-1'))?.event).toEqual(big)
+    const largest = await runInDurableObject(raw, (_: EventIndexActor, state) =>
+      state.storage.sql.exec<{ bytes: number }>('SELECT MAX(length(CAST(payload AS BLOB))) AS bytes FROM inngest_events UNION ALL SELECT MAX(length(CAST(text AS BLOB))) FROM inngest_chunks').toArray().map((row) => row.bytes),
+    )
+    expect(Math.max(...largest)).toBeLessThanOrEqual(2 * 1024 * 1024)
+  })
+
+  it('migrates a shard written under schema 1: its unrouted events become due at once', async () => {
+    const { raw, rpc } = freshIndex()
+    await runInDurableObject(raw, (_: EventIndexActor, state) => {
+      const sql = state.storage.sql
+      sql.exec('DROP TABLE inngest_events')
+      sql.exec("DELETE FROM inngest_schema WHERE name = 'event-index'")
+      sql.exec(EVENT_INDEX_SCHEMA.migrations[0]!)
+      sql.exec("INSERT INTO inngest_schema (name, version) VALUES ('event-index', 1)")
+      for (const [id, routed] of [['queued-not-routed', 0], ['routed', 1]] as const) {
+        sql.exec('INSERT INTO inngest_events (id, name, payload, received_at, routed) VALUES (?, ?, ?, ?, ?)', id, 'app/old', JSON.stringify(event('app/old', id)), 1_000, routed)
+      }
+    })
+    await evictDurableObject(raw)
+    expect((await rpc.get('routed'))?.event.id).toBe('routed')
+    const overdue = await runInDurableObject(raw, (_: EventIndexActor, state) => new EventIndexStore(state.storage).takeOverdue(2_000, 10, 1_000).map((row) => row.id))
+    expect(overdue).toEqual(['queued-not-routed'])
   })
 
   it('spreads ids over 16 shards, and never moves an id to another shard', () => {

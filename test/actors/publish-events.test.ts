@@ -1,22 +1,28 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
-import { eventIndexStub, MAX_EVENT_BYTES, publishEvents, shardOf, type PublishEnv, type RunEventPayload } from '../../actors/index.js'
+import { eventIndexStub, MAX_EVENT_BYTES, publishEvents, QUEUE_MESSAGE_BYTES, shardOf, type PublishEnv, type QueuedEvent, type RunEventPayload } from '../../actors/index.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, testEnv, waitForRun } from '../fixtures/runs.js'
 
 const event = (name: string, data: Record<string, unknown> = {}, id = ulid()): RunEventPayload => ({ name, data, id, ts: Date.now(), user: {} })
 const stored = (id: string) => eventIndexStub(testEnv.INNGEST_EVENT_INDEX, shardOf(id)).get(id)
+const shardObject = (id: string) => testEnv.INNGEST_EVENT_INDEX.get(testEnv.INNGEST_EVENT_INDEX.idFromName(`events:${shardOf(id)}`))
 
-/** A queue that records each sendBatch (or fails it), in front of the real index. */
+/** The outbox columns of a stored event. */
+const outboxRow = (id: string) =>
+  runInDurableObject(shardObject(id), (_instance, state) => state.storage.sql.exec<{ routed: number; due_at: number | null }>('SELECT routed, due_at FROM inngest_events WHERE id = ?', id).one())
+
+/** The real bindings, with a queue in front that records each sendBatch (or fails it). */
 function recordingEnv(fail = false) {
-  const batches: RunEventPayload[][] = []
+  const batches: QueuedEvent[][] = []
   const queue = {
-    sendBatch: async (messages: Iterable<MessageSendRequest<RunEventPayload>>) => {
+    sendBatch: async (messages: Iterable<MessageSendRequest<QueuedEvent>>) => {
       if (fail) throw new Error('queue unavailable')
       batches.push([...messages].map((message) => message.body))
     },
   }
-  return { batches, env: { INNGEST_EVENT_INDEX: testEnv.INNGEST_EVENT_INDEX, INNGEST_EVENTS: queue as unknown as Queue<RunEventPayload> } satisfies PublishEnv }
+  return { batches, env: { ...testEnv, INNGEST_EVENTS: queue as unknown as Queue<QueuedEvent> } satisfies PublishEnv }
 }
 
 describe('publishEvents', () => {
@@ -27,37 +33,67 @@ describe('publishEvents', () => {
     expect(reads.map((read) => read?.event)).toEqual(events)
   })
 
-  it('returns every id in input order and queues only the events not seen before', async () => {
+  it('delivers a small publish itself, without the queue, and marks it routed once its runs exist', async () => {
     const { env, batches } = recordingEnv()
+    const hello = event('test/hello', { name: 'direct' })
+    const result = await publishEvents(env, [hello])
+    expect(result.ids).toEqual([hello.id])
+    await result.delivered
+    expect(batches).toEqual([])
+    expect(await outboxRow(hello.id)).toEqual({ routed: 1, due_at: null })
+    expect((await waitForRun(await runIdFor(hello, 'shop-hello-world'), (r) => r.status === 'Completed')).output).toBe('Hello, direct!')
+  })
+
+  it('returns every id in input order and accepts only the ids not seen before', async () => {
     const [a, b, c] = [event('app/x'), event('app/x'), event('app/x')]
-    expect(await publishEvents(env, [a, b])).toEqual({ ids: [a.id, b.id], accepted: [a, b] })
-    expect(await publishEvents(env, [b, c, a])).toEqual({ ids: [b.id, c.id, a.id], accepted: [c] })
-    expect(batches).toEqual([[a, b], [c]])
+    const first = await publishEvents(testEnv, [a, b])
+    expect(first.accepted).toEqual([a, b])
+    const second = await publishEvents(testEnv, [b, c, a])
+    expect([second.ids, second.accepted]).toEqual([[b.id, c.id, a.id], [c]])
   })
 
-  it('queues an event again when the first publish failed after storing it, and its run starts', async () => {
-    const hello = event('test/hello', { name: 'retried' })
-    await expect(publishEvents(recordingEnv(true).env, [hello])).rejects.toThrow('queue unavailable')
-    expect((await stored(hello.id))?.event).toEqual(hello)
-    expect(await publishEvents(testEnv, [hello])).toEqual({ ids: [hello.id], accepted: [hello] })
-    const run = await waitForRun(await runIdFor(hello, 'shop-hello-world'), (r) => r.status === 'Completed')
-    expect(run.output).toBe('Hello, retried!')
-    expect((await publishEvents(testEnv, [hello])).accepted).toEqual([])
-  })
-
-  it('splits the queue sends at 100 messages and 256 KB', async () => {
+  it('queues a large publish, splitting the sends at 100 messages and 256 KB, large events by reference', async () => {
     const { env, batches } = recordingEnv()
     await publishEvents(env, Array.from({ length: 250 }, () => event('app/many')))
     expect(batches.map((batch) => batch.length)).toEqual([100, 100, 50])
     batches.length = 0
-    await publishEvents(env, Array.from({ length: 5 }, () => event('app/big', { blob: 'x'.repeat(100_000) })))
-    expect(batches.map((batch) => batch.length)).toEqual([2, 2, 1])
+    const mid = Array.from({ length: 5 }, () => event('app/mid', { blob: 'x'.repeat(90_000) }))
+    const big = event('app/big', { blob: 'x'.repeat(1_000_000) })
+    await publishEvents(env, [...mid, big], { via: 'queue' })
+    expect(batches.map((batch) => batch.length)).toEqual([2, 2, 2])
+    expect(batches.at(-1)!.at(-1)).toEqual({ ref: big.id, name: 'app/big' })
+    for (const body of batches.flat()) expect(new TextEncoder().encode(JSON.stringify(body)).byteLength).toBeLessThanOrEqual(QUEUE_MESSAGE_BYTES)
   })
 
-  it('refuses an event the queue could not carry, before storing anything', async () => {
+  it('leaves an event the queue refused in the outbox, whose alarm re-drives it until its run completes', async () => {
+    const hello = event('test/hello', { name: 'outboxed' })
+    await expect(publishEvents(recordingEnv(true).env, [hello], { via: 'queue' })).rejects.toThrow('queue unavailable')
+    expect((await stored(hello.id))?.event).toEqual(hello)
+    expect((await outboxRow(hello.id)).routed).toBe(0)
+    // The retry is a duplicate (the first event stands), and the outbox delivers that one.
+    expect((await publishEvents(testEnv, [hello])).accepted).toEqual([])
+    await runInDurableObject(shardObject(hello.id), (_instance, state) => void state.storage.sql.exec('UPDATE inngest_events SET due_at = 0 WHERE id = ?', hello.id))
+    await runDurableObjectAlarm(shardObject(hello.id))
+    const run = await waitForRun(await runIdFor(hello, 'shop-hello-world'), (r) => r.status === 'Completed')
+    expect(run.output).toBe('Hello, outboxed!')
+    await expect.poll(() => outboxRow(hello.id), { timeout: 5_000 }).toEqual({ routed: 1, due_at: null })
+  })
+
+  it('refuses an event over the limit, before storing anything', async () => {
     const small = event('app/small')
     const huge = event('app/huge', { blob: 'x'.repeat(MAX_EVENT_BYTES) })
     await expect(publishEvents(testEnv, [small, huge])).rejects.toThrow(RangeError)
     expect(await stored(small.id)).toBeNull()
+  })
+
+  it.each(['direct', 'queue'] as const)('runs a function on a 2.5 MB event and resolves its wait with another, %s', async (via) => {
+    const key = uniqueLabel('big')
+    const trigger = event('big/echo', { key, blob: 'é'.repeat(1_250_000) }) // 2.5 MB of UTF-8
+    await publishEvents(testEnv, [trigger], { via })
+    const runId = await runIdFor(trigger, 'shop-big-echo')
+    await waitForRun(runId, (r) => r.snapshot?.value === 'waiting', 15_000)
+    await publishEvents(testEnv, [event('big/reply', { key, blob: 'x'.repeat(2_000_000) })], { via })
+    const run = await waitForRun(runId, (r) => r.status === 'Completed', 15_000)
+    expect(run.output).toEqual({ length: 1_250_000, head: 'ééé', replyLength: 2_000_000 })
   })
 })

@@ -2,7 +2,9 @@
  * Which functions an event starts: exact names and trailing wildcards (`app/*`, `app/user.*`),
  * filtered by each trigger's CEL `if` (compiled once per source, at createFunction).
  */
-import { compileExpression, type RunEventPayload, type Trigger } from '../../actors/index.js'
+import type { RunEventPayload } from '../engine/executor.js'
+import { compileExpression } from '../engine/expression.js'
+import type { Trigger } from '../engine/function-definition.js'
 
 /** Whether `eventName` matches the trigger's event pattern. */
 export function matchesEventName(pattern: string, eventName: string): boolean {

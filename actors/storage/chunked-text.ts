@@ -1,0 +1,91 @@
+/**
+ * Large text values (event payloads, step and run outputs, effects) in rows Cloudflare accepts.
+ * A SQLite-backed Durable Object refuses a row, string or BLOB over 2 MB (local workerd does not
+ * check, production does). A value short enough is stored inline, as it always was; a longer one
+ * is split into parts of `inngest_chunks` and its column holds a marker naming them, so a 4 MB
+ * output costs a few rows, never one row over the limit.
+ *
+ * Lengths are counted in UTF-16 code units, which is free: a unit is at most 3 bytes of UTF-8
+ * (a surrogate pair, 2 units, is 4 bytes), so `n` units are at most `3n` bytes as stored.
+ */
+
+/** The longest value kept inline: ≤ 768 KB of UTF-8, leaving the row room for its other columns. */
+export const INLINE_MAX_UNITS = 256 * 1024
+/** One part: ≤ 1.5 MB of UTF-8, under the 2 MB row limit. */
+export const CHUNK_UNITS = 512 * 1024
+/** The documented per-row limit the parts respect. */
+export const MAX_ROW_BYTES = 2 * 1024 * 1024
+
+/** How a marker starts. JSON text never starts with '@', so a marker cannot be mistaken for a stored value. */
+export const CHUNK_MARKER = '@chunked:'
+const MARKER = CHUNK_MARKER
+
+/** The table the parts live in; every store that may hold large values creates it (IF NOT EXISTS: stores can share one object). */
+export const CHUNKS_TABLE_MIGRATION = `CREATE TABLE IF NOT EXISTS inngest_chunks (
+  owner TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (owner, part)
+) WITHOUT ROWID;`
+
+/** Splits `text` into parts of at most `size` units, never between the two halves of a surrogate pair. */
+export function splitText(text: string, size = CHUNK_UNITS): string[] {
+  const parts: string[] = []
+  let start = 0
+  while (start < text.length) {
+    let end = Math.min(start + size, text.length)
+    const last = text.charCodeAt(end - 1)
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end-- // keep the pair together
+    parts.push(text.slice(start, end))
+    start = end
+  }
+  return parts
+}
+
+/** Whether a stored column value is a marker rather than the value itself. */
+export function isChunkMarker(stored: string): boolean {
+  return stored.startsWith(MARKER)
+}
+
+/**
+ * Reads and writes possibly large text through one object's `inngest_chunks`. Call `put` inside
+ * the transaction that writes the column, so the parts and the marker commit together.
+ */
+export class ChunkedText {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /**
+   * What to store in the column for `text`: the text itself when short, else a marker after
+   * writing its parts under `owner` (a key unique in this object, e.g. `step:<key>`). Writing a
+   * large value again under the same owner replaces its parts.
+   */
+  put(owner: string, text: string): string {
+    if (text.length <= INLINE_MAX_UNITS) return text
+    this.drop(owner)
+    const parts = splitText(text)
+    parts.forEach((part, index) => this.sql.exec('INSERT INTO inngest_chunks (owner, part, text) VALUES (?, ?, ?)', owner, index, part))
+    return `${MARKER}${parts.length}:${owner}`
+  }
+
+  /** The value a column holds: itself, or the parts its marker names, joined. */
+  get(stored: string): string {
+    if (!isChunkMarker(stored)) return stored
+    const rest = stored.slice(MARKER.length)
+    const colon = rest.indexOf(':')
+    const expected = Number(rest.slice(0, colon))
+    const owner = rest.slice(colon + 1)
+    const parts = this.sql.exec<{ text: string }>('SELECT text FROM inngest_chunks WHERE owner = ? ORDER BY part', owner).toArray()
+    if (parts.length !== expected) throw new Error(`inngest.do: value ${owner} has ${parts.length} of its ${expected} stored parts`)
+    return parts.map((row) => row.text).join('')
+  }
+
+  /** Deletes the parts of `owner` (a no-op for values stored inline). */
+  drop(owner: string): void {
+    this.sql.exec('DELETE FROM inngest_chunks WHERE owner = ?', owner)
+  }
+
+  /** Deletes the parts a stored column value names, if it is a marker. */
+  dropStored(stored: string | null | undefined): void {
+    if (stored && isChunkMarker(stored)) this.drop(stored.slice(MARKER.length).split(':').slice(1).join(':'))
+  }
+}
