@@ -1,8 +1,8 @@
 /**
- * Delivering events: what an event does once it is durably claimed. Its name's event stream
- * records it and answers the waits and cancellations it resolves (a group of one name's events
- * in one call), then every function it triggers gets its run (through its flow gates), every
- * wait it resolves its answer, every run it cancels its cancellation.
+ * Delivering events: what an event does once it is durably claimed. Every function it triggers
+ * gets its run (through its flow gates) while its name's event stream records it and answers
+ * the waits and cancellations it resolves (a group of one name's events in one call); then
+ * every wait it resolves gets its answer, every run it cancels its cancellation.
  *
  * The same code serves both ways in: the publisher right after the claim (the hot path: no
  * queue batch window between an event and its run) and the queue consumer (large publishes and
@@ -37,16 +37,15 @@ export async function startRunsFor(event: RunEventPayload, env: FlowGateEnv): Pr
   return outcomes.flatMap((outcome) => ('runId' in outcome ? [outcome.runId] : []))
 }
 
-/** What follows the stream's answer for one event: start its runs, resolve its waits, cancel its runs. */
-async function actOnEvent(event: RunEventPayload, matches: readonly StreamMatch[], env: DeliverEnv): Promise<void> {
-  await Promise.all([
-    startRunsFor(event, env),
-    ...matches.map((match) => {
+/** Resolves the waits and cancels the runs the stream says `event` matched. */
+async function answerMatches(event: RunEventPayload, matches: readonly StreamMatch[], env: DeliverEnv): Promise<void> {
+  await Promise.all(
+    matches.map((match) => {
       // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS.
       const run = hostedRunStub(env, match.runId, match.host)
       return match.kind === 'wait' ? run.resolveWait(match.stepKey, event) : run.cancel(`Cancelled by event ${event.name} (${event.id})`)
     }),
-  ])
+  )
 }
 
 /** `events` by name, then cut into groups of at most MAX_GROUP_BYTES, each in arrival order. */
@@ -69,15 +68,19 @@ function streamGroups(events: readonly RunEventPayload[], sizeOf: (event: RunEve
 }
 
 /**
- * Delivers `events`, grouped by name (one stream call per group), each event's runs and answers
- * in parallel. Never rejects: `result[i]` is undefined when `events[i]` was delivered, else why
+ * Delivers `events`: each event's runs, and beside them one stream call per name group, then
+ * the answers to what the stream matched. Never rejects: `result[i]` is undefined when `events[i]` was delivered, else why
  * not (the caller retries it, or leaves it to the outbox).
  * @param sizeOf an event's JSON size in bytes, or a bound on it (groups stay under 8 MiB)
  */
 export async function deliverEvents(events: readonly RunEventPayload[], env: DeliverEnv, sizeOf: (event: RunEventPayload) => number): Promise<unknown[]> {
   const failures = new Map<RunEventPayload, unknown>()
-  await Promise.all(
-    streamGroups(events, sizeOf).map(async (group) => {
+  const failed = (event: RunEventPayload) => (error: unknown) => void failures.set(event, error)
+  await Promise.all([
+    // Runs start beside the stream call, not after it: neither needs the other's answer (a run's
+    // own waits find this event by lookback or by ingest, whichever comes second).
+    ...events.map((event) => startRunsFor(event, env).catch(failed(event))),
+    ...streamGroups(events, sizeOf).map(async (group) => {
       let matches: StreamMatch[][]
       try {
         matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, group[0]!.name).ingestAll(group)
@@ -87,8 +90,8 @@ export async function deliverEvents(events: readonly RunEventPayload[], env: Del
         for (const event of group) failures.set(event, error)
         return
       }
-      await Promise.all(group.map((event, index) => actOnEvent(event, matches[index]!, env).catch((error: unknown) => void failures.set(event, error))))
+      await Promise.all(group.map((event, index) => answerMatches(event, matches[index]!, env).catch(failed(event))))
     }),
-  )
+  ])
   return events.map((event) => failures.get(event))
 }
