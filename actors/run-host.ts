@@ -62,6 +62,8 @@ export class RunHost {
   private pass: PassHandle | null = null
   /** Whether the alarm was last set for a timer (after eviction, unknown: assume so). */
   private alarmForTimer = true
+  /** When the alarm is set for, as this instance last set it (undefined: unknown, after eviction; null: none). */
+  private alarmAt: number | null | undefined
   /** Set when a lease renewal failed during the pass: it stops at its next step. */
   private leaseLost = false
   /** How far ahead the next watchdog alarm is set (doubles while one long pass goes on). */
@@ -100,14 +102,20 @@ export class RunHost {
         return this.status()
       }
       const queued = this.snapshot
+      this.triggerEvents = [...request.events]
       this.store.transaction(() => {
         this.store.writeJson('trigger', request.events)
         if (request.parent) this.store.writeJson('parent', request.parent)
         this.store.writeSnapshot(persistRunSnapshot(queued))
       })
-      // In the background: the caller (the queue consumer) waits for the start to be persisted,
-      // not for the run. The alarm first, so an object lost before admission is resumed.
-      this.background(this.syncAlarm().then(() => this.admit()))
+      // A run no throttle holds starts in this same turn: its start and first transition reach
+      // storage together, under the reply's one output gate.
+      const throttled = this.admission().throttle !== undefined && this.ports.slots !== undefined
+      if (!throttled) this.commit({ type: 'RUN.START', at }, () => this.registerCancellations())
+      // The alarm before the reply, so an object lost before its pass resumes on it.
+      await this.syncAlarm()
+      // The caller (an event's delivery) waits for the start to be persisted, not for the run.
+      this.background(throttled ? this.admit() : this.act().then(() => this.continue()))
     }
     return this.status()
   }
@@ -141,8 +149,9 @@ export class RunHost {
    * (its `scheduledTime` before the next timer) must not wake that timer early.
    */
   async alarm(info?: Pick<AlarmInvocationInfo, 'scheduledTime'>): Promise<void> {
-    // An alarm set while effects were pending was set for them (now), not for a timer.
+    // An alarm set while effects were pending was set for them, not for a timer.
     const forTimer = this.alarmForTimer && !this.store.hasEffects()
+    this.alarmAt = null // the runtime cleared it by firing
     await this.flushEffects()
     const snapshot = this.snapshot
     if (!snapshot || snapshot.value === 'done') return this.syncAlarm()
@@ -400,22 +409,30 @@ export class RunHost {
     return undefined
   }
 
-  /** Keeps the one alarm on: pending effects (now), the watchdog while running, or the next timer. */
+  /**
+   * Keeps the one alarm on: the next timer or deadline, exactly; else, while the run is not
+   * suspended or has effects pending, any alarm soon enough (`retryMs`, or FIRST_WATCHDOG_MS for
+   * effects). An alarm already set early enough is left alone: a pass begun, a transition
+   * committed and its effects flushed then cost one alarm write, not one each.
+   */
   private async syncAlarm(): Promise<void> {
     const snapshot = this.snapshot
+    const now = this.now()
+    const timer = snapshot && snapshot.value !== 'done' ? this.nextWake(snapshot) : undefined
+    const retryMs = snapshot && snapshot.value !== 'done' ? this.retryMs(snapshot) : undefined
+    const soft = Math.min(retryMs === undefined ? Infinity : now + retryMs, this.store.hasEffects() ? now + FIRST_WATCHDOG_MS : Infinity)
+    if (timer !== undefined && timer <= soft) return this.setAlarm(timer, true)
+    if (soft === Infinity) return this.setAlarm(null, false)
+    if (this.alarmAt != null && this.alarmAt <= soft) return // it comes early enough
+    await this.setAlarm(soft, false)
+  }
+
+  private async setAlarm(at: number | null, forTimer: boolean): Promise<void> {
+    this.alarmForTimer = forTimer
+    if (this.alarmAt === at) return
     const storage = this.options.ctx.storage
-    let wakeAt: number | undefined
-    this.alarmForTimer = false
-    if (this.store.hasEffects()) wakeAt = this.now()
-    else if (snapshot && snapshot.value !== 'done') {
-      // Running (the watchdog) or queued (asking the throttle again): soon, or the deadline.
-      const retryMs = this.retryMs(snapshot)
-      const retry = retryMs === undefined ? undefined : this.now() + retryMs
-      const next = this.nextWake(snapshot)
-      wakeAt = retry === undefined ? next : next === undefined ? retry : Math.min(retry, next)
-      this.alarmForTimer = wakeAt !== undefined && wakeAt === next
-    }
-    if (wakeAt === undefined) await storage.deleteAlarm()
-    else await storage.setAlarm(wakeAt)
+    if (at === null) await storage.deleteAlarm()
+    else await storage.setAlarm(at)
+    this.alarmAt = at
   }
 }
