@@ -8,15 +8,15 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
-import { StreamStore, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { StreamStore, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
 export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
 /** Whether `candidate` satisfies a registration (no expression: any event of the name). */
-function satisfies(registration: Pick<WaitRegistration, 'expression' | 'trigger' | 'sinceTs' | 'expiresAt'>, candidate: RunEventPayload): boolean {
+function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger' | 'sinceTs' | 'expiresAt'>, candidate: RunEventPayload): boolean {
   if (candidate.ts < registration.sinceTs || candidate.ts > registration.expiresAt) return false
   if (!registration.expression) return true
-  return compileExpression(registration.expression, 'if').matches({ event: registration.trigger, async: candidate })
+  return compileExpression(registration.expression, 'if').matches({ event: registration.trigger(), async: candidate })
 }
 
 export class EventStreamActor extends DurableObject {
@@ -48,29 +48,26 @@ export class EventStreamActor extends DurableObject {
     return this.store.transaction(() => {
       // Pruning keeps pace with appends however large the batch.
       this.store.prune(now, events.length)
-      // Read once: within this transaction only our own resolves change the open set.
-      const open = this.store.openRegistrations()
       return events.map((event) => {
         this.store.appendEvent(event, now)
-        this.resolveWith(event, open)
+        // Candidates only: the registrations filed under this event's values, and the unindexed.
+        this.resolveWith(event, this.store.candidatesFor(event))
         return this.store.resolvedBy(event.id)
       })
     })
   }
 
-  /** Resolves the registrations in `open` that `event` satisfies, removing them from `open`. */
-  private resolveWith(event: RunEventPayload, open: WaitRegistration[]): void {
+  /** Resolves the registrations among `candidates` that `event` satisfies. */
+  private resolveWith(event: RunEventPayload, candidates: readonly OpenRegistration[]): void {
     const consumed = new Map<string, boolean>()
     // A redelivered event may already have resolved one of the run's waits.
     const alreadyUsed = (runId: string) => consumed.get(runId) ?? this.store.consumedBy(runId).has(event.id)
-    for (let i = 0; i < open.length; i++) {
-      const registration = open[i]!
+    for (const registration of candidates) {
       // A wait takes an event only if no other wait of its run took it (a cancellation always can).
       if (registration.kind === 'wait' && alreadyUsed(registration.runId)) continue
       if (!satisfies(registration, event)) continue
       this.store.resolve(registration.runId, registration.stepKey, event.id)
       if (registration.kind === 'wait') consumed.set(registration.runId, true)
-      open.splice(i--, 1)
     }
   }
 
@@ -84,7 +81,8 @@ export class EventStreamActor extends DurableObject {
       const existing = this.store.registration(registration.runId, registration.stepKey)
       if (existing) return existing.resolvedBy ? this.store.event(existing.resolvedBy) : null
       const consumed = registration.kind === 'wait' ? this.store.consumedBy(registration.runId) : new Set<string>()
-      const early = this.store.eventsSince(registration.sinceTs).find((event) => !consumed.has(event.id) && satisfies(registration, event))
+      const open = { ...registration, trigger: () => registration.trigger }
+      const early = this.store.findSince(registration.sinceTs, (event) => !consumed.has(event.id) && satisfies(open, event))
       this.store.insertRegistration(registration, early?.id ?? null)
       return early ?? null
     })

@@ -1,8 +1,11 @@
 /**
  * Typed access to an event stream actor's storage: recent events of one name (for lookback)
- * and the waits and cancellations registered against it.
+ * and the waits and cancellations registered against it, filed for indexed matching
+ * (engine/match-key.ts). Large payloads and triggers are stored in parts (chunked-text.ts).
  */
 import type { RunEventPayload } from '../engine/executor.js'
+import { eventKeyAt, matchKeyOf } from '../engine/match-key.js'
+import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
 import { STREAM_SCHEMA } from './stream-schema.js'
 
@@ -10,6 +13,8 @@ import { STREAM_SCHEMA } from './stream-schema.js'
 export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 /** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
+/** Events read per page of a lookback: memory stays bounded however long the lookback. */
+const LOOKBACK_PAGE = 100
 
 /**
  * Where a run lives when a Durable Object of the user's hosts it (`RunHost`): the env binding
@@ -47,8 +52,10 @@ export interface StreamMatch {
   readonly host?: RunAddress
 }
 
-interface StoredRegistration extends WaitRegistration {
-  readonly resolvedBy: string | null
+/** An open registration as matching reads it: the trigger is parsed only if its condition is evaluated. */
+export interface OpenRegistration extends Omit<WaitRegistration, 'trigger'> {
+  readonly registeredSeq: number
+  trigger(): RunEventPayload
 }
 
 type Row = Record<string, string | number | null>
@@ -58,62 +65,90 @@ function hostOf(row: Row): { host?: RunAddress } {
   return row.host == null ? {} : { host: JSON.parse(String(row.host)) as RunAddress }
 }
 
-function toRegistration(row: Row): StoredRegistration {
-  return {
-    runId: String(row.run_id),
-    stepKey: String(row.step_key),
-    kind: row.kind as 'wait' | 'cancel',
-    event: String(row.event),
-    expression: (row.expression as string | null) ?? null,
-    trigger: JSON.parse(String(row.trigger)) as RunEventPayload,
-    sinceTs: Number(row.since_ts),
-    expiresAt: Number(row.expires_at),
-    resolvedBy: (row.resolved_by as string | null) ?? null,
-    ...hostOf(row),
-  }
-}
+const OPEN_COLUMNS = 'run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, host, registered_seq'
+/** A column's value when it names chunked parts, else NULL: reads no large inline value. */
+const markerOnly = (column: string) => `CASE WHEN ${column} LIKE '${CHUNK_MARKER}%' THEN ${column} END`
 
 export class StreamStore extends SqlStore {
+  private readonly chunks: ChunkedText
+  /** The paths open registrations are filed under (undefined: not read yet). */
+  private keyedPaths: Set<string> | undefined
+  private nextSeq: number | undefined
+
   constructor(storage: DurableObjectStorage) {
     super(storage, STREAM_SCHEMA)
+    this.chunks = new ChunkedText(this.sql)
   }
 
   /**
    * Drops events past retention and registrations long expired, a bounded batch at a time:
-   * at least `appended` (the events just ingested), so the table stays bounded.
+   * at least `appended` (the events just ingested), so the table stays bounded. Each statement
+   * reads at most its batch (by primary key or index), however large the tables.
    */
   prune(now: number, appended = 1): void {
     const horizon = now - STREAM_RETENTION_MS
     const limit = Math.max(PRUNE_BATCH, appended)
-    this.sql.exec('DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events WHERE received_at < ? ORDER BY seq LIMIT ?)', horizon, limit)
-    this.sql.exec(
-      'DELETE FROM inngest_stream_waits WHERE (run_id, step_key) IN (SELECT run_id, step_key FROM inngest_stream_waits WHERE expires_at < ? LIMIT ?)',
-      horizon,
-      limit,
-    )
+    // The oldest rows by seq, of those the expired ones: rows are appended with the receiving
+    // clock, so received_at grows with seq.
+    const events = this.sql
+      .exec<{ marker: string | null }>(
+        `DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events ORDER BY seq LIMIT ?) AND received_at < ? RETURNING ${markerOnly('payload')} AS marker`,
+        limit,
+        horizon,
+      )
+      .toArray()
+    const waits = this.sql
+      .exec<{ marker: string | null }>(
+        `DELETE FROM inngest_stream_waits WHERE (run_id, step_key) IN (SELECT run_id, step_key FROM inngest_stream_waits WHERE expires_at < ? ORDER BY expires_at LIMIT ?) RETURNING ${markerOnly('trigger')} AS marker`,
+        horizon,
+        limit,
+      )
+      .toArray()
+    for (const row of [...events, ...waits]) this.chunks.dropStored(row.marker)
   }
 
   /** Appends an event unless it is already recorded (redelivery). */
   appendEvent(event: RunEventPayload, receivedAt: number): void {
-    this.sql.exec('INSERT OR IGNORE INTO inngest_stream_events (id, ts, received_at, payload) VALUES (?, ?, ?, ?)', event.id, event.ts, receivedAt, JSON.stringify(event))
+    // A redelivered large event rewrites its parts under the same owner, identical: harmless.
+    const payload = this.chunks.put(`event:${event.id}`, JSON.stringify(event))
+    this.sql.exec('INSERT OR IGNORE INTO inngest_stream_events (id, ts, received_at, payload) VALUES (?, ?, ?, ?)', event.id, event.ts, receivedAt, payload)
   }
 
   event(id: string): RunEventPayload | null {
     const row = this.sql.exec<{ payload: string }>('SELECT payload FROM inngest_stream_events WHERE id = ?', id).toArray()[0]
-    return row ? (JSON.parse(row.payload) as RunEventPayload) : null
+    return row ? this.parse<RunEventPayload>(row.payload) : null
   }
 
-  /** Events with `ts` at or after `sinceTs`, in arrival order. */
-  eventsSince(sinceTs: number): RunEventPayload[] {
-    return this.sql
-      .exec<{ payload: string }>('SELECT payload FROM inngest_stream_events WHERE ts >= ? ORDER BY seq', sinceTs)
-      .toArray()
-      .map((row) => JSON.parse(row.payload) as RunEventPayload)
+  /**
+   * The first event, in arrival order, with `ts` at or after `sinceTs` that `accept` takes: read
+   * a page at a time, so memory stays bounded and the scan stops at the first match.
+   */
+  findSince(sinceTs: number, accept: (event: RunEventPayload) => boolean): RunEventPayload | undefined {
+    for (let after = 0; ; ) {
+      const page = this.sql
+        .exec<{ seq: number; payload: string }>('SELECT seq, payload FROM inngest_stream_events WHERE ts >= ? AND seq > ? ORDER BY seq LIMIT ?', sinceTs, after, LOOKBACK_PAGE)
+        .toArray()
+      for (const row of page) {
+        const event = this.parse<RunEventPayload>(row.payload)
+        if (accept(event)) return event
+      }
+      if (page.length < LOOKBACK_PAGE) return undefined
+      after = page.at(-1)!.seq
+    }
   }
 
-  /** Unresolved registrations, oldest first: an event goes to a run's earliest wait. */
-  openRegistrations(): StoredRegistration[] {
-    return this.sql.exec<Row>('SELECT * FROM inngest_stream_waits WHERE resolved_by IS NULL ORDER BY registered_seq').toArray().map(toRegistration)
+  /**
+   * The open registrations `event` could satisfy, oldest first (an event goes to a run's earliest
+   * wait): those filed under the event's own value at each indexed path, and every unindexed one.
+   */
+  candidatesFor(event: RunEventPayload): OpenRegistration[] {
+    const rows: Row[] = this.sql.exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE resolved_by IS NULL AND match_path IS NULL ORDER BY registered_seq`).toArray()
+    for (const path of this.paths()) {
+      const key = eventKeyAt(event, path)
+      if (key === null) continue
+      rows.push(...this.sql.exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE match_path = ? AND match_key = ? AND resolved_by IS NULL`, path, key).toArray())
+    }
+    return rows.map((row) => this.toOpen(row)).sort((a, b) => a.registeredSeq - b.registeredSeq)
   }
 
   /** Events that already resolved one of `runId`'s waits: each resolves at most one per run. */
@@ -122,26 +157,33 @@ export class StreamStore extends SqlStore {
     return new Set(rows.toArray().map((row) => row.resolved_by))
   }
 
-  registration(runId: string, stepKey: string): StoredRegistration | undefined {
-    const row = this.sql.exec<Row>('SELECT * FROM inngest_stream_waits WHERE run_id = ? AND step_key = ?', runId, stepKey).toArray()[0]
-    return row ? toRegistration(row) : undefined
+  /** Whether `runId`'s step has a registration here, and the event that resolved it (null: open or closed without one). */
+  registration(runId: string, stepKey: string): { resolvedBy: string | null } | undefined {
+    return this.sql.exec<{ resolvedBy: string | null }>('SELECT resolved_by AS resolvedBy FROM inngest_stream_waits WHERE run_id = ? AND step_key = ?', runId, stepKey).toArray()[0]
   }
 
   insertRegistration(registration: WaitRegistration, resolvedBy: string | null): void {
+    const match = matchKeyOf(registration.expression, registration.trigger)
+    const owner = `trigger:${registration.runId}:${registration.stepKey}`
+    this.nextSeq ??= (this.sql.exec<{ seq: number | null }>('SELECT MAX(registered_seq) AS seq FROM inngest_stream_waits').one().seq ?? 0) + 1
     this.sql.exec(
-      `INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by, host, registered_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT COALESCE(MAX(registered_seq), 0) + 1 FROM inngest_stream_waits))`,
+      `INSERT INTO inngest_stream_waits (run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, resolved_by, host, registered_seq, match_path, match_key)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       registration.runId,
       registration.stepKey,
       registration.kind,
       registration.event,
       registration.expression,
-      JSON.stringify(registration.trigger),
+      this.chunks.put(owner, JSON.stringify(registration.trigger)),
       registration.sinceTs,
       registration.expiresAt,
       resolvedBy,
       registration.host ? JSON.stringify({ binding: registration.host.binding, name: registration.host.name }) : null,
+      this.nextSeq++,
+      match?.path ?? null,
+      match?.key ?? null,
     )
+    if (match && resolvedBy === null) this.keyedPaths?.add(match.path)
   }
 
   resolve(runId: string, stepKey: string, eventId: string): void {
@@ -156,7 +198,8 @@ export class StreamStore extends SqlStore {
   }
 
   forget(runId: string): void {
-    this.sql.exec('DELETE FROM inngest_stream_waits WHERE run_id = ?', runId)
+    const dropped = this.sql.exec<{ marker: string | null }>(`DELETE FROM inngest_stream_waits WHERE run_id = ? RETURNING ${markerOnly('trigger')} AS marker`, runId).toArray()
+    for (const row of dropped) this.chunks.dropStored(row.marker)
   }
 
   /**
@@ -165,5 +208,36 @@ export class StreamStore extends SqlStore {
    */
   close(runId: string, stepKey: string): void {
     this.sql.exec("UPDATE inngest_stream_waits SET resolved_by = '#closed' WHERE run_id = ? AND step_key = ?", runId, stepKey)
+  }
+
+  /** The distinct paths open registrations are filed under, read once per object. */
+  private paths(): Set<string> {
+    this.keyedPaths ??= new Set(
+      this.sql
+        .exec<{ path: string }>('SELECT DISTINCT match_path AS path FROM inngest_stream_waits WHERE resolved_by IS NULL AND match_path IS NOT NULL')
+        .toArray()
+        .map((row) => row.path),
+    )
+    return this.keyedPaths
+  }
+
+  private toOpen(row: Row): OpenRegistration {
+    let trigger: RunEventPayload | undefined
+    return {
+      runId: String(row.run_id),
+      stepKey: String(row.step_key),
+      kind: row.kind as 'wait' | 'cancel',
+      event: String(row.event),
+      expression: (row.expression as string | null) ?? null,
+      sinceTs: Number(row.since_ts),
+      expiresAt: Number(row.expires_at),
+      registeredSeq: Number(row.registered_seq),
+      trigger: () => (trigger ??= this.parse<RunEventPayload>(String(row.trigger))),
+      ...hostOf(row),
+    }
+  }
+
+  private parse<T>(stored: string): T {
+    return JSON.parse(this.chunks.get(stored)) as T
   }
 }
