@@ -12,11 +12,15 @@ import { StreamStore, type OpenRegistration, type WaitRegistration, type StreamM
 
 export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
+const USES_TRIGGER = /\bevent\b/
+
 /** Whether `candidate` satisfies a registration (no expression: any event of the name). */
 function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger' | 'sinceTs' | 'expiresAt'>, candidate: RunEventPayload): boolean {
   if (candidate.ts < registration.sinceTs || candidate.ts > registration.expiresAt) return false
   if (!registration.expression) return true
-  return compileExpression(registration.expression, 'if').matches({ event: registration.trigger(), async: candidate })
+  // The trigger is parsed only for conditions that read it.
+  const trigger = USES_TRIGGER.test(registration.expression) ? registration.trigger() : undefined
+  return compileExpression(registration.expression, 'if').matches({ event: trigger, async: candidate })
 }
 
 export class EventStreamActor extends DurableObject {
@@ -63,9 +67,9 @@ export class EventStreamActor extends DurableObject {
     // A redelivered event may already have resolved one of the run's waits.
     const alreadyUsed = (runId: string) => consumed.get(runId) ?? this.store.consumedBy(runId).has(event.id)
     for (const registration of candidates) {
+      if (!satisfies(registration, event)) continue
       // A wait takes an event only if no other wait of its run took it (a cancellation always can).
       if (registration.kind === 'wait' && alreadyUsed(registration.runId)) continue
-      if (!satisfies(registration, event)) continue
       this.store.resolve(registration.runId, registration.stepKey, event.id)
       if (registration.kind === 'wait') consumed.set(registration.runId, true)
     }

@@ -15,6 +15,7 @@ import { fanOutScenario, fanOutTable } from './scenarios/fan-out.js'
 import { latencyScenario, latencyTable } from './scenarios/latency.js'
 import { outputGateScenario, outputGateTable } from './scenarios/output-gate.js'
 import { resumeScenario, resumeTable } from './scenarios/resume.js'
+import { scaleScenario, scaleTable } from './scenarios/scale.js'
 import { sequentialScenario, sequentialTable } from './scenarios/sequential.js'
 import { storageScenario, storageTable } from './scenarios/storage.js'
 import { benchSettings } from './settings.js'
@@ -64,6 +65,10 @@ describe(`inngest.do benchmark${settings.smoke ? ' (smoke)' : ''}`, () => {
 
   it('flow-control admission', async () => {
     print(admissionTable(await admissionScenario(settings.admission)))
+  }, SCENARIO_TIMEOUT_MS)
+
+  it('scale', async () => {
+    print(scaleTable(await scaleScenario(settings.scale)))
   }, SCENARIO_TIMEOUT_MS)
 
   it('output gate', async () => {

@@ -5,6 +5,7 @@
  */
 import { env } from 'cloudflare:test'
 import { admissionSettings, type AdmissionSettings } from './scenarios/admission.js'
+import type { ScaleSettings } from './scenarios/scale.js'
 
 export interface Settings {
   readonly smoke: boolean
@@ -22,6 +23,8 @@ export interface Settings {
   readonly breakdownIterations: number
   /** Flow-control admission: runs per function one at a time, and the hot-key burst. */
   readonly admission: AdmissionSettings
+  /** The scale scenario: an event stream's load (stored events, open waits) and timed batches. */
+  readonly scale: ScaleSettings
 }
 
 export function benchSettings(): Settings {
@@ -38,6 +41,7 @@ export function benchSettings(): Settings {
       storage: { sizes: [1, 10], paddedBytes: 1_024 },
       breakdownIterations: 100,
       admission: admissionSettings(true, scale),
+      scale: { storedEvents: 2_000, openWaits: 1_000, scannedWaits: 100, batches: 3 },
     }
   }
   return {
@@ -49,5 +53,6 @@ export function benchSettings(): Settings {
     storage: { sizes: [1, 10, 100, 1_000], paddedBytes: 1_024 },
     breakdownIterations: 2_000,
     admission: admissionSettings(false, scale),
+    scale: { storedEvents: 250_000, openWaits: 100_000, scannedWaits: 1_000, batches: rounds(20) },
   }
 }

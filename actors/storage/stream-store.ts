@@ -124,9 +124,13 @@ export class StreamStore extends SqlStore {
    * a page at a time, so memory stays bounded and the scan stops at the first match.
    */
   findSince(sinceTs: number, accept: (event: RunEventPayload) => boolean): RunEventPayload | undefined {
-    for (let after = 0; ; ) {
+    // Where the events since `sinceTs` begin, from the ts index alone (no payload read): a wait
+    // registered soon after its trigger pages through the few events since, not the whole table.
+    const first = this.sql.exec<{ seq: number | null }>('SELECT MIN(seq) AS seq FROM inngest_stream_events INDEXED BY inngest_stream_events_ts WHERE ts >= ?', sinceTs).one().seq
+    if (first === null) return undefined
+    for (let after = first - 1; ; ) {
       const page = this.sql
-        .exec<{ seq: number; payload: string }>('SELECT seq, payload FROM inngest_stream_events WHERE ts >= ? AND seq > ? ORDER BY seq LIMIT ?', sinceTs, after, LOOKBACK_PAGE)
+        .exec<{ seq: number; payload: string }>('SELECT seq, payload FROM inngest_stream_events WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?', after, sinceTs, LOOKBACK_PAGE)
         .toArray()
       for (const row of page) {
         const event = this.parse<RunEventPayload>(row.payload)
@@ -142,7 +146,10 @@ export class StreamStore extends SqlStore {
    * wait): those filed under the event's own value at each indexed path, and every unindexed one.
    */
   candidatesFor(event: RunEventPayload): OpenRegistration[] {
-    const rows: Row[] = this.sql.exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE resolved_by IS NULL AND match_path IS NULL ORDER BY registered_seq`).toArray()
+    // INDEXED BY: without statistics the planner would walk every open registration instead.
+    const rows: Row[] = this.sql
+      .exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits INDEXED BY inngest_stream_waits_scanned WHERE resolved_by IS NULL AND match_path IS NULL ORDER BY registered_seq`)
+      .toArray()
     for (const path of this.paths()) {
       const key = eventKeyAt(event, path)
       if (key === null) continue
