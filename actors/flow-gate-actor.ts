@@ -31,9 +31,10 @@ import { FlowGateStore, type FlowGateKind, type PendingStart } from './storage/f
 /** After a run start failed, the alarm tries it again this much later. */
 const START_RETRY_MS = 10_000
 /**
- * A batch is stored as one SQLite value and handed to one run, whose trigger is one value too;
- * both must stay under Durable Objects' 2 MB. An event that would take the open batch past this
- * flushes it first (Inngest flushes at 10 MiB).
+ * The open batch is rewritten whole with every event that joins it (a large one in parts of
+ * ≤ 1.5 MB, see chunked-text.ts), so its size is what each arrival costs in rows. An event that
+ * would take the open batch past this flushes it first (Inngest flushes at 10 MiB); an event
+ * larger than this (events may be 3 MB) makes a batch of its own.
  */
 export const MAX_BATCH_BYTES = 1_000_000
 

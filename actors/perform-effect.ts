@@ -1,8 +1,10 @@
 /**
  * Performing one recorded effect through the host's ports. Every effect is idempotent, so one
- * performed twice (a crash between performing and deleting it) changes nothing.
+ * performed twice (a crash between performing and deleting it) changes nothing. A failure is
+ * thrown to the host, which retries the effect or records it as failed (effect-retry.ts).
  */
 import type { RunEventPayload } from './engine/executor.js'
+import { MissingPortError } from './effect-retry.js'
 import type { RunEffect, RunPorts } from './run-effects.js'
 import { toStartRequest } from './start-run-request.js'
 
@@ -12,8 +14,8 @@ export interface SelfActions {
   cancel(reason: string): Promise<unknown>
 }
 
-function missing(port: string, effect: RunEffect): void {
-  console.warn(`inngest.do: this run host has no ports.${port}; skipped a "${effect.kind}" effect.`)
+function missing(port: string, effect: RunEffect): never {
+  throw new MissingPortError(`inngest.do: this run host has no ports.${port}, needed for its "${effect.kind}" effect. Fix: pass ports.${port} to RunHost (runActorPorts(env) has every port).`)
 }
 
 export async function performEffect(effect: RunEffect, runId: string, ports: RunPorts, self: SelfActions): Promise<void> {

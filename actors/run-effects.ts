@@ -38,8 +38,9 @@ export type RunEffect =
 
 /**
  * The world as the run host needs it. The run actor implements these with its bindings; an
- * embedding host may leave out what it does not use (a run needing a missing port fails with a
- * clear error when it performs that effect).
+ * embedding host may leave out what it does not use: an effect needing a missing port is not
+ * retried but recorded as failed, with an error naming the port (`failedEffects` in the run's
+ * inspection). A port that throws is retried with backoff, then recorded the same way.
  */
 export interface RunPorts {
   startRun?(request: StartRunRequest): Promise<unknown>

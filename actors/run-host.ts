@@ -20,6 +20,7 @@ import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
+import { deliverDueEffects } from './run-effect-delivery.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
 import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSlots, type Admission } from './run-admission.js'
@@ -152,7 +153,9 @@ export class RunHost {
     // An alarm set while effects were pending was set for them, not for a timer.
     const forTimer = this.alarmForTimer && !this.store.hasEffects()
     this.alarmAt = null // the runtime cleared it by firing
-    await this.flushEffects()
+    // Effects due at the time the alarm was set for (fired by hand: the earliest one's), so a
+    // retry falls due as its alarm fires, even if the clock reads a little earlier.
+    await this.flushEffects(Math.max(this.now(), info ? info.scheduledTime : (this.store.nextEffectAt() ?? 0)))
     const snapshot = this.snapshot
     if (!snapshot || snapshot.value === 'done') return this.syncAlarm()
     // A timer or deadline is due at the time its alarm was set for, even if the clock reads
@@ -356,25 +359,29 @@ export class RunHost {
   }
 
   /**
-   * After a transition: the alarm first (with effects pending it fires now, so an effect that
-   * fails is retried), then the effects, then the alarm for what remains.
+   * After a transition: the alarm first (with effects pending it comes soon, so an effect cut
+   * short by eviction is performed again), then the effects, then the alarm for what remains
+   * (a failed effect's retry).
    */
   private async act(): Promise<void> {
     await this.syncAlarm()
-    if (await this.flushEffects()) await this.syncAlarm()
+    if (await this.flushEffects(this.now())) await this.syncAlarm()
   }
 
-  /** Performs recorded effects in order, each deleted once done; true if there were any. */
-  private async flushEffects(): Promise<boolean> {
-    const effects = this.store.readEffects<RunEffect>()
-    for (const { seq, effect } of effects) {
-      await performEffect(effect, this.snapshot!.context.runId, this.ports, {
-        resolveWait: (stepKey, event) => this.resolveWait(stepKey, event),
-        cancel: (reason) => this.cancel(reason),
-      })
-      this.store.deleteEffect(seq)
-    }
-    return effects.length > 0
+  /** Performs the recorded effects due at `at` (run-effect-delivery.ts); true if any were pending. */
+  private flushEffects(at: number): Promise<boolean> {
+    const runId = this.snapshot!.context.runId
+    const self = { resolveWait: (stepKey: string, event: RunEventPayload) => this.resolveWait(stepKey, event), cancel: (reason: string) => this.cancel(reason) }
+    return deliverDueEffects(
+      {
+        store: this.store,
+        now: () => this.now(),
+        perform: (effect) => performEffect(effect, runId, this.ports, self),
+        failed: (effect, error, gaveUp) =>
+          console.warn(`inngest.do: run ${runId} could not perform its "${effect.kind}" effect; ${gaveUp ? "gave up (see the inspection's failedEffects)" : 'retries it'}:`, error),
+      },
+      at,
+    )
   }
 
   private triggers(): RunEventPayload[] {
@@ -411,16 +418,19 @@ export class RunHost {
 
   /**
    * Keeps the one alarm on: the next timer or deadline, exactly; else, while the run is not
-   * suspended or has effects pending, any alarm soon enough (`retryMs`, or FIRST_WATCHDOG_MS for
-   * effects). An alarm already set early enough is left alone: a pass begun, a transition
-   * committed and its effects flushed then cost one alarm write, not one each.
+   * suspended or has effects pending, any alarm soon enough (`retryMs`; for effects, the retry
+   * of a failed one, or FIRST_WATCHDOG_MS for those being performed now). An alarm already set
+   * early enough is left alone: a pass begun, a transition committed and its effects flushed
+   * then cost one alarm write, not one each.
    */
   private async syncAlarm(): Promise<void> {
     const snapshot = this.snapshot
     const now = this.now()
     const timer = snapshot && snapshot.value !== 'done' ? this.nextWake(snapshot) : undefined
     const retryMs = snapshot && snapshot.value !== 'done' ? this.retryMs(snapshot) : undefined
-    const soft = Math.min(retryMs === undefined ? Infinity : now + retryMs, this.store.hasEffects() ? now + FIRST_WATCHDOG_MS : Infinity)
+    const effectsAt = this.store.nextEffectAt()
+    const effectsBound = effectsAt === null ? Infinity : effectsAt > now ? effectsAt : now + FIRST_WATCHDOG_MS
+    const soft = Math.min(retryMs === undefined ? Infinity : now + retryMs, effectsBound)
     if (timer !== undefined && timer <= soft) return this.setAlarm(timer, true)
     if (soft === Infinity) return this.setAlarm(null, false)
     if (this.alarmAt != null && this.alarmAt <= soft) return // it comes early enough

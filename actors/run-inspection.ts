@@ -4,6 +4,7 @@
  */
 import type { PersistedRunSnapshot, SerializedError } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
+import type { RunEffect } from './run-effects.js'
 import type { RunStore } from './storage/run-store.js'
 import type { StepKind, StepStatus } from './storage/step-row.js'
 
@@ -23,6 +24,16 @@ export interface StepTimelineEntry {
   readonly error: SerializedError | null
 }
 
+/** An effect of the run (a system event, a parent notification …) it gave up performing. */
+export interface FailedEffect {
+  readonly kind: RunEffect['kind']
+  /** The last attempt's error. */
+  readonly error: SerializedError | null
+  readonly attempts: number
+  /** When the run gave up on it (epoch ms). */
+  readonly at: number
+}
+
 export interface RunInspection {
   readonly status: InngestRunStatus
   /** The persisted machine snapshot, exactly as stored; null for a run never started. */
@@ -32,6 +43,8 @@ export interface RunInspection {
   readonly events: readonly RunEventPayload[]
   /** Effects recorded but not yet performed (waits to register, runs to start, events to publish). */
   readonly effectsPending: boolean
+  /** Effects the run gave up on after their attempts (effect-retry.ts), in the order it gave up. */
+  readonly failedEffects: readonly FailedEffect[]
 }
 
 /** Inngest's status for a machine state. */
@@ -63,6 +76,7 @@ export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStor
     output: output === null ? null : JSON.parse(output),
     events: store.readJson<RunEventPayload[]>('trigger') ?? [],
     effectsPending: store.hasEffects(),
+    failedEffects: store.failedEffects<RunEffect>().map((row) => ({ kind: row.effect.kind, error: row.error, attempts: row.attempts, at: row.failedAt })),
   }
 }
 

@@ -7,6 +7,10 @@
  *
  * Lengths are counted in UTF-16 code units, which is free: a unit is at most 3 bytes of UTF-8
  * (a surrogate pair, 2 units, is 4 bytes), so `n` units are at most `3n` bytes as stored.
+ *
+ * Parts never outlive their value: the triggers of `chunkCleanupTriggers` delete them when the
+ * row holding the marker is deleted, or its column is overwritten with a value stored inline or
+ * under another owner. So a store deletes rows as it always did, in bulk too (pruning).
  */
 
 /** The longest value kept inline: ≤ 768 KB of UTF-8, leaving the row room for its other columns. */
@@ -28,6 +32,11 @@ export const CHUNKS_TABLE_MIGRATION = `CREATE TABLE IF NOT EXISTS inngest_chunks
   PRIMARY KEY (owner, part)
 ) WITHOUT ROWID;`
 
+/** Whether `text` is stored in its column as it is (no parts, no query). */
+export function fitsInline(text: string): boolean {
+  return text.length <= INLINE_MAX_UNITS
+}
+
 /** Splits `text` into parts of at most `size` units, never between the two halves of a surrogate pair. */
 export function splitText(text: string, size = CHUNK_UNITS): string[] {
   const parts: string[] = []
@@ -35,7 +44,8 @@ export function splitText(text: string, size = CHUNK_UNITS): string[] {
   while (start < text.length) {
     let end = Math.min(start + size, text.length)
     const last = text.charCodeAt(end - 1)
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end-- // keep the pair together
+    // Keep the pair together, unless the part would be empty (size 1): then split it, never loop.
+    if (end < text.length && end - 1 > start && last >= 0xd800 && last <= 0xdbff) end--
     parts.push(text.slice(start, end))
     start = end
   }
@@ -56,11 +66,13 @@ export class ChunkedText {
 
   /**
    * What to store in the column for `text`: the text itself when short, else a marker after
-   * writing its parts under `owner` (a key unique in this object, e.g. `step:<key>`). Writing a
-   * large value again under the same owner replaces its parts.
+   * writing its parts under `owner` (a key unique in this object, e.g. `run:step:<key>:output`;
+   * prefix it with the store's name, as stores may share an object). Writing a large value again
+   * under the same owner replaces its parts; the column's triggers delete the old parts when the
+   * new value is stored inline.
    */
   put(owner: string, text: string): string {
-    if (text.length <= INLINE_MAX_UNITS) return text
+    if (fitsInline(text)) return text
     this.drop(owner)
     const parts = splitText(text)
     parts.forEach((part, index) => this.sql.exec('INSERT INTO inngest_chunks (owner, part, text) VALUES (?, ?, ?)', owner, index, part))
@@ -88,4 +100,31 @@ export class ChunkedText {
   dropStored(stored: string | null | undefined): void {
     if (stored && isChunkMarker(stored)) this.drop(stored.slice(MARKER.length).split(':').slice(1).join(':'))
   }
+}
+
+/** `column` of the row `ref` (`old` or `new`): its owner if it holds a marker, else NULL. */
+function ownerSql(ref: 'old' | 'new', column: string): string {
+  const value = `${ref}.${column}`
+  const start = MARKER.length + 1
+  return `(CASE WHEN substr(${value}, 1, ${MARKER.length}) = '${MARKER}' THEN substr(${value}, instr(substr(${value}, ${start}), ':') + ${start}) END)`
+}
+
+/**
+ * SQL for a migration: triggers that delete the parts of `table.column` when its row is deleted
+ * (by any statement, so bulk pruning needs no read first) or the column is overwritten by a value
+ * that is inline or names another owner. A value rewritten under its own owner is left alone:
+ * `put` has just replaced those parts. Free for inline values: the WHEN clause is false.
+ *
+ * What this returns is part of released migrations: never change it (its trigger names, its
+ * SQL); add a new function for a new behaviour. Note that `INSERT OR REPLACE` deletes without
+ * firing delete triggers (SQLite's recursive_triggers is off): write such columns by upsert.
+ */
+export function chunkCleanupTriggers(table: string, column: string): string {
+  const oldOwner = ownerSql('old', column)
+  return `CREATE TRIGGER ${table}_${column}_chunks_on_update AFTER UPDATE OF ${column} ON ${table}
+       WHEN ${oldOwner} IS NOT NULL AND ${oldOwner} IS NOT ${ownerSql('new', column)}
+       BEGIN DELETE FROM inngest_chunks WHERE owner = ${oldOwner}; END;
+     CREATE TRIGGER ${table}_${column}_chunks_on_delete AFTER DELETE ON ${table}
+       WHEN ${oldOwner} IS NOT NULL
+       BEGIN DELETE FROM inngest_chunks WHERE owner = ${oldOwner}; END;`
 }

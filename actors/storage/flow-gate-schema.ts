@@ -1,4 +1,5 @@
 /** The flow gate actor's schema history (see migrations.ts). */
+import { chunkCleanupTriggers, CHUNKS_TABLE_MIGRATION } from './chunked-text.js'
 import type { Schema } from './migrations.js'
 
 /** Tables `inngest_flow_gate`, `inngest_flow_gate_seen`, `inngest_flow_gate_starts`. */
@@ -26,5 +27,10 @@ export const FLOW_GATE_SCHEMA: Schema = {
        run_id TEXT PRIMARY KEY,
        request TEXT NOT NULL
      ) WITHOUT ROWID;`,
+    // 2: gate states and start requests too large for one row (a debounced event, a batch of
+    // events) in parts (chunked-text.ts), deleted with the value or row that names them.
+    `${CHUNKS_TABLE_MIGRATION}
+     ${chunkCleanupTriggers('inngest_flow_gate', 'state')}
+     ${chunkCleanupTriggers('inngest_flow_gate_starts', 'request')}`,
   ],
 }

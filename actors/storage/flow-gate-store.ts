@@ -1,9 +1,11 @@
 /**
  * Typed access to a flow gate actor's storage: the gate row (the pure core's state JSON), the
  * subjects already decided, and the run starts decided but not yet confirmed. A decision costs
- * two row writes (state and subject); a start two more (recorded, then cleared).
+ * two row writes (state and subject); a start two more (recorded, then cleared). States and
+ * starts carry events (a debounced one, a batch): a large one is stored in parts (`ChunkedText`).
  */
 import type { RunEventPayload } from '../engine/executor.js'
+import { ChunkedText } from './chunked-text.js'
 import { FLOW_GATE_SCHEMA } from './flow-gate-schema.js'
 import { SqlStore } from './sql-store.js'
 
@@ -42,8 +44,11 @@ type Row = Record<string, string | number | null>
 
 /** One gate's tables; construct it in the actor's `blockConcurrencyWhile` (it migrates). */
 export class FlowGateStore extends SqlStore {
+  private readonly chunks: ChunkedText
+
   constructor(storage: DurableObjectStorage) {
     super(storage, FLOW_GATE_SCHEMA)
+    this.chunks = new ChunkedText(this.sql)
   }
 
   read<State>(): FlowGateRow<State> | null {
@@ -52,7 +57,7 @@ export class FlowGateStore extends SqlStore {
     return {
       kind: row.kind as FlowGateKind,
       functionId: String(row.function_id),
-      state: JSON.parse(String(row.state)) as State,
+      state: JSON.parse(this.chunks.get(String(row.state))) as State,
       wakeAt: row.wake_at === null || row.wake_at === undefined ? null : Number(row.wake_at),
     }
   }
@@ -64,7 +69,7 @@ export class FlowGateStore extends SqlStore {
        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, function_id = excluded.function_id, state = excluded.state, wake_at = excluded.wake_at`,
       gate.kind,
       gate.functionId,
-      JSON.stringify(gate.state),
+      this.chunks.put('gate:state', JSON.stringify(gate.state)),
       gate.wakeAt,
     )
   }
@@ -89,7 +94,7 @@ export class FlowGateStore extends SqlStore {
     return this.sql
       .exec<{ request: string }>('SELECT request FROM inngest_flow_gate_starts ORDER BY run_id')
       .toArray()
-      .map((row) => JSON.parse(row.request) as PendingStart)
+      .map((row) => JSON.parse(this.chunks.get(row.request)) as PendingStart)
   }
 
   hasStart(runId: string): boolean {
@@ -97,7 +102,12 @@ export class FlowGateStore extends SqlStore {
   }
 
   addStart(start: PendingStart): void {
-    this.sql.exec('INSERT OR REPLACE INTO inngest_flow_gate_starts (run_id, request) VALUES (?, ?)', start.runId, JSON.stringify(start))
+    // An upsert, not INSERT OR REPLACE: a replace fires no delete trigger, so parts would stay.
+    this.sql.exec(
+      'INSERT INTO inngest_flow_gate_starts (run_id, request) VALUES (?, ?) ON CONFLICT (run_id) DO UPDATE SET request = excluded.request',
+      start.runId,
+      this.chunks.put(`gate:start:${start.runId}`, JSON.stringify(start)),
+    )
   }
 
   deleteStart(runId: string): void {

@@ -9,17 +9,19 @@ export interface Schema {
   readonly migrations: readonly string[]
 }
 
-/** Applies the migrations of `schema` this storage has not seen, in order, each in its own transaction. */
+/**
+ * Applies the migrations of `schema` this storage has not seen, in order, in one transaction
+ * that records the version reached. One version row, not one per migration: every run is a new
+ * object, and rows written are what users pay for. The version is `MAX(version)` of the rows.
+ */
 export function migrate(storage: DurableObjectStorage, schema: Schema): void {
   const sql = storage.sql
   sql.exec('CREATE TABLE IF NOT EXISTS inngest_schema (name TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (name, version)) WITHOUT ROWID')
   const applied = sql.exec<{ v: number | null }>('SELECT MAX(version) AS v FROM inngest_schema WHERE name = ?', schema.name).one().v ?? 0
-  schema.migrations.forEach((statements, index) => {
-    const version = index + 1
-    if (version <= applied) return
-    storage.transactionSync(() => {
-      sql.exec(statements)
-      sql.exec('INSERT INTO inngest_schema (name, version) VALUES (?, ?)', schema.name, version)
-    })
+  const pending = schema.migrations.slice(applied)
+  if (pending.length === 0) return
+  storage.transactionSync(() => {
+    for (const statements of pending) sql.exec(statements)
+    sql.exec('INSERT INTO inngest_schema (name, version) VALUES (?, ?)', schema.name, schema.migrations.length)
   })
 }

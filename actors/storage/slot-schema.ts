@@ -1,4 +1,5 @@
 /** The slot actor's schema history (see migrations.ts). */
+import { chunkCleanupTriggers, CHUNKS_TABLE_MIGRATION } from './chunked-text.js'
 import type { Schema } from './migrations.js'
 
 export const SLOT_SCHEMA: Schema = {
@@ -12,5 +13,9 @@ export const SLOT_SCHEMA: Schema = {
     // 2: the object hosting a run to tell, when a Durable Object of the user's hosts it
     // (`RunAddress` as JSON). NULL, as in every row written before: the run's own RunActor.
     `ALTER TABLE inngest_slot_notify ADD COLUMN host TEXT;`,
+    // 3: a state too large for one row in parts (chunked-text.ts). It holds run ids, not event
+    // data, but a backlog of tens of thousands of runs queued on one key would pass 2 MB.
+    `${CHUNKS_TABLE_MIGRATION}
+     ${chunkCleanupTriggers('inngest_slot_state', 'value')}`,
   ],
 }

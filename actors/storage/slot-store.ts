@@ -1,7 +1,9 @@
 /**
  * Typed access to a slot actor's storage: one state row (a concurrency pool or a throttle),
  * throttle starts kept for a day (idempotent enqueue), and pending "you may go" notifications.
+ * The state lists queued runs: a long backlog is stored in parts (`ChunkedText`).
  */
+import { ChunkedText } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
 import { SLOT_SCHEMA } from './slot-schema.js'
 import type { RunAddress } from './stream-store.js'
@@ -16,19 +18,22 @@ export interface RunToTell {
 const STARTED_RETENTION_MS = 24 * 60 * 60 * 1000
 
 export class SlotStore extends SqlStore {
+  private readonly chunks: ChunkedText
+
   constructor(storage: DurableObjectStorage) {
     super(storage, SLOT_SCHEMA)
+    this.chunks = new ChunkedText(this.sql)
   }
 
   readState<T>(): T | null {
     const row = this.sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'state'").toArray()[0]
-    return row ? (JSON.parse(row.value) as T) : null
+    return row ? (JSON.parse(this.chunks.get(row.value)) as T) : null
   }
 
   writeState(state: unknown): void {
     this.sql.exec(
       "INSERT INTO inngest_slot_state (key, value) VALUES ('state', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      JSON.stringify(state),
+      this.chunks.put('slot:state', JSON.stringify(state)),
     )
   }
 

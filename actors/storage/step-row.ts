@@ -34,8 +34,9 @@ export const STEP_COLUMNS = 'key, id, kind, position, concurrent, status, attemp
 /**
  * Row mapper: the values of `STEP_COLUMNS`, positionally. Positional (`cursor.raw()`) because
  * replay reads every row of a run at once, and skipping per-row objects makes that 4× cheaper.
+ * `resolve` turns a stored output or error into its text (a chunk marker into its parts).
  */
-export function toStepRow(values: readonly Column[]): StepRow {
+export function toStepRow(values: readonly Column[], resolve: (stored: string) => string = (stored) => stored): StepRow {
   const [key, id, kind, position, concurrent, status, attempts, output, error, startedAt, endedAt, wakeAt] = values
   return {
     key: String(key),
@@ -45,8 +46,8 @@ export function toStepRow(values: readonly Column[]): StepRow {
     concurrent: concurrent === 1,
     status: status as StepStatus,
     attempts: Number(attempts),
-    output: (output as string | null) ?? null,
-    error: error ? (JSON.parse(String(error)) as SerializedError) : null,
+    output: output === null || output === undefined ? null : resolve(output as string),
+    error: error ? (JSON.parse(resolve(String(error))) as SerializedError) : null,
     startedAt: (startedAt as number | null) ?? null,
     endedAt: (endedAt as number | null) ?? null,
     wakeAt: (wakeAt as number | null) ?? null,
