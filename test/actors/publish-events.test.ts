@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
 import { eventIndexStub, MAX_EVENT_BYTES, publishEvents, QUEUE_MESSAGE_BYTES, shardOf, type PublishEnv, type QueuedEvent, type RunEventPayload } from '../../actors/index.js'
 import { uniqueLabel } from '../fixtures/probes.js'
+import { largestRowOf } from '../fixtures/row-sizes.js'
 import { runIdFor, testEnv, waitForRun } from '../fixtures/runs.js'
 
 const event = (name: string, data: Record<string, unknown> = {}, id = ulid()): RunEventPayload => ({ name, data, id, ts: Date.now(), user: {} })
@@ -95,5 +96,12 @@ describe('publishEvents', () => {
     await publishEvents(testEnv, [event('big/reply', { key, blob: 'x'.repeat(2_000_000) })], { via })
     const run = await waitForRun(runId, (r) => r.status === 'Completed', 15_000)
     expect(run.output).toEqual({ length: 1_250_000, head: 'ééé', replyLength: 2_000_000 })
+    // Cloudflare refuses rows over 2 MB (local workerd does not check): none was written.
+    const objects = [
+      testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId)),
+      shardObject(trigger.id),
+      ...['big/echo', 'big/reply'].map((name) => testEnv.INNGEST_EVENT_STREAMS.get(testEnv.INNGEST_EVENT_STREAMS.idFromName(`stream:${name}`))),
+    ]
+    for (const object of objects) expect((await largestRowOf(object)).bytes).toBeLessThanOrEqual(2 * 1024 * 1024)
   })
 })
