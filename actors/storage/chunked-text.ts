@@ -62,7 +62,20 @@ export function isChunkMarker(stored: string): boolean {
  * the transaction that writes the column, so the parts and the marker commit together.
  */
 export class ChunkedText {
-  constructor(private readonly sql: SqlStorage) {}
+  /** Whether `inngest_chunks` exists here (undefined: not looked up yet). */
+  private tableExists: boolean | undefined
+
+  /**
+   * @param options.lazy for objects created per run (RunStore): the table is created with the
+   *   first large value, so a run that never has one pays for no table and no triggers; with no
+   *   triggers, `put` itself drops an owner's parts when its value shrinks to inline (a no-op
+   *   query-free check while the table does not exist). Without it, a migration creates the
+   *   table, and its triggers (or the store) drop parts.
+   */
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly options: { readonly lazy?: boolean } = {},
+  ) {}
 
   /**
    * What to store in the column for `text`: the text itself when short, else a marker after
@@ -72,7 +85,14 @@ export class ChunkedText {
    * new value is stored inline.
    */
   put(owner: string, text: string): string {
-    if (fitsInline(text)) return text
+    if (fitsInline(text)) {
+      if (this.options.lazy && this.hasTable()) this.drop(owner)
+      return text
+    }
+    if (this.options.lazy && !this.hasTable()) {
+      this.sql.exec(CHUNKS_TABLE_MIGRATION)
+      this.tableExists = true
+    }
     this.drop(owner)
     const parts = splitText(text)
     parts.forEach((part, index) => this.sql.exec('INSERT INTO inngest_chunks (owner, part, text) VALUES (?, ?, ?)', owner, index, part))
@@ -93,7 +113,14 @@ export class ChunkedText {
 
   /** Deletes the parts of `owner` (a no-op for values stored inline). */
   drop(owner: string): void {
+    if (this.options.lazy && !this.hasTable()) return
     this.sql.exec('DELETE FROM inngest_chunks WHERE owner = ?', owner)
+  }
+
+  /** Whether the parts table exists, looked up once (a lazy store creates it itself). */
+  private hasTable(): boolean {
+    this.tableExists ??= this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'inngest_chunks'").toArray().length > 0
+    return this.tableExists
   }
 
   /** Deletes the parts a stored column value names, if it is a marker. */

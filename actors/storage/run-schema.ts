@@ -1,5 +1,4 @@
 /** The run store's schema history (see migrations.ts). */
-import { chunkCleanupTriggers, CHUNKS_TABLE_MIGRATION } from './chunked-text.js'
 import type { Schema } from './migrations.js'
 
 export const RUN_SCHEMA: Schema = {
@@ -25,20 +24,39 @@ export const RUN_SCHEMA: Schema = {
        wake_at INTEGER
      ) WITHOUT ROWID;
      CREATE TABLE inngest_effects (seq INTEGER PRIMARY KEY, effect TEXT NOT NULL);`,
-    // 2: values too large for one row (trigger events, outputs, step results and errors,
-    // effects) in parts (chunked-text.ts), deleted with the row or value that names them; and
-    // effect delivery (effect-retry.ts): failed attempts so far, when the next one is due (0: at
-    // once), the latest failure (SerializedError JSON), and when the run gave up on it. A
-    // given-up effect stays, with its payload, as the record the inspection shows. One entry,
-    // not two: every run is a new object and pays for its schema.
-    `${CHUNKS_TABLE_MIGRATION}
-     ${chunkCleanupTriggers('inngest_run_state', 'value')}
-     ${chunkCleanupTriggers('inngest_steps', 'output')}
-     ${chunkCleanupTriggers('inngest_steps', 'error')}
-     ${chunkCleanupTriggers('inngest_effects', 'effect')}
-     ALTER TABLE inngest_effects ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    // 2: effect delivery (effect-retry.ts): failed attempts so far, when the next one is due (0:
+    // at once), the latest failure (SerializedError JSON), and when the run gave up on it. A
+    // given-up effect stays, with its payload, as the record the inspection shows. Values too
+    // large for one row go to `inngest_chunks`, which the store creates with the first one
+    // (ChunkedText's lazy mode): every run is a new object and pays for every table and trigger
+    // of its schema (a quarter of a fan-out's CPU went to creating them, BENCHMARKS.md).
+    `ALTER TABLE inngest_effects ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE inngest_effects ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
      ALTER TABLE inngest_effects ADD COLUMN last_error TEXT;
      ALTER TABLE inngest_effects ADD COLUMN failed_at INTEGER;`,
   ],
+  // Every run is a new object: what the migrations above leave, created at once (see Schema.create).
+  create: `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+     CREATE TABLE inngest_steps (
+       key TEXT PRIMARY KEY,
+       id TEXT NOT NULL,
+       kind TEXT NOT NULL,
+       position INTEGER NOT NULL,
+       concurrent INTEGER NOT NULL,
+       status TEXT NOT NULL,
+       attempts INTEGER NOT NULL,
+       output TEXT,
+       error TEXT,
+       started_at INTEGER,
+       ended_at INTEGER,
+       wake_at INTEGER
+     ) WITHOUT ROWID;
+     CREATE TABLE inngest_effects (
+       seq INTEGER PRIMARY KEY,
+       effect TEXT NOT NULL,
+       attempts INTEGER NOT NULL DEFAULT 0,
+       due_at INTEGER NOT NULL DEFAULT 0,
+       last_error TEXT,
+       failed_at INTEGER
+     );`,
 }

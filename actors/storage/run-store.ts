@@ -44,7 +44,7 @@ export class RunStore extends SqlStore {
 
   constructor(storage: DurableObjectStorage) {
     super(storage, RUN_SCHEMA)
-    this.chunks = new ChunkedText(this.sql)
+    this.chunks = new ChunkedText(this.sql, { lazy: true })
   }
 
   readSnapshot(): PersistedRunSnapshot | null {
@@ -79,6 +79,7 @@ export class RunStore extends SqlStore {
 
   deleteKey(key: StateKey): void {
     this.sql.exec('DELETE FROM inngest_run_state WHERE key = ?', key)
+    this.chunks.drop(`run:state:${key}`)
   }
 
   /** Every step row in one read: replay cost is one query, plus one per value stored in parts. */
@@ -108,12 +109,19 @@ export class RunStore extends SqlStore {
       step.concurrent ? 1 : 0,
       step.status,
       step.attempts,
-      step.output === null ? null : this.chunks.put(`run:step:${step.key}:output`, step.output),
-      step.error ? this.chunks.put(`run:step:${step.key}:error`, JSON.stringify(step.error)) : null,
+      this.putOrDrop(`run:step:${step.key}:output`, step.output),
+      this.putOrDrop(`run:step:${step.key}:error`, step.error ? JSON.stringify(step.error) : null),
       step.startedAt,
       step.endedAt,
       step.wakeAt,
     )
+  }
+
+  /** The column value for `text` under `owner`; for null, any parts a larger value left are dropped. */
+  private putOrDrop(owner: string, text: string | null): string | null {
+    if (text !== null) return this.chunks.put(owner, text)
+    this.chunks.drop(owner) // no query while this run never had a large value
+    return null
   }
 
   /** Settles a sleeping or waiting step: completed with its result (JSON text), or failed. */
@@ -149,9 +157,10 @@ export class RunStore extends SqlStore {
     return effects
   }
 
-  /** An effect performed: its row goes (and its parts with it). */
+  /** An effect performed: its row goes, and its parts with it. */
   deleteEffect(seq: number): void {
     const deleted = this.sql.exec('DELETE FROM inngest_effects WHERE seq = ? AND failed_at IS NULL', seq).rowsWritten
+    if (deleted > 0) this.chunks.drop(`run:effect:${seq}`)
     if (this.effectCount !== undefined && deleted > 0) this.effectCount--
   }
 

@@ -54,16 +54,18 @@ describe('event index', () => {
     expect(claims).toEqual([[], ['daily']])
   })
 
-  it('expires events older than 7 days, a bounded batch per claim', async () => {
+  it('expires events older than 7 days, a bounded batch at most once a second', async () => {
     const t0 = 1_800_000_000_000
     const left = await withStore((store) => {
       store.claim(Array.from({ length: 150 }, (_, i) => event('app/old', `old-${i}`)), t0)
       store.claim([event('app/new', 'new-1')], t0 + EVENT_RETENTION_MS + 1) // deletes 1 + 100
       const afterOne = store.recent({ limit: 100, name: 'app/old' }).length
-      store.claim([event('app/new', 'new-2')], t0 + EVENT_RETENTION_MS + 2)
-      return [afterOne, store.recent({ limit: 100, name: 'app/old' }).length, store.recent({ limit: 100 }).length]
+      store.claim([event('app/new', 'new-2')], t0 + EVENT_RETENTION_MS + 2) // within the second: no expiry query
+      const afterTwo = store.recent({ limit: 100, name: 'app/old' }).length
+      store.claim([event('app/new', 'new-3')], t0 + EVENT_RETENTION_MS + 1_001)
+      return [afterOne, afterTwo, store.recent({ limit: 100, name: 'app/old' }).length, store.recent({ limit: 100 }).length]
     })
-    expect(left).toEqual([49, 0, 2])
+    expect(left).toEqual([49, 49, 0, 3])
   })
 
   it('reads an event back with its received time, after eviction too; null for an unknown id', async () => {
