@@ -59,7 +59,7 @@ export function runsPerSecond(result: FanOutResult, key: Key): number {
 const MiB = (kiB: number) => fixed(kiB / 1_024, 0)
 
 export function fanOutTable(result: FanOutResult): string {
-  const names: Record<Key, string> = { ours: 'ours (send → queue → run actors)', workflows: 'Workflows (create)', floor: 'floor (start)' }
+  const names: Record<Key, string> = { ours: 'ours (send → index → queue → run actors)', workflows: 'Workflows (create)', floor: 'floor (start)' }
   const rows = (Object.keys(names) as Key[]).map((key) => {
     const walls = result.wallMs[key]
     const memory = result.memory[key]

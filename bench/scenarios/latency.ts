@@ -40,7 +40,7 @@ export function latencyQuantile(result: LatencyResult, key: Key, pick: 'firstSte
 
 export function latencyTable(result: LatencyResult): string {
   const names: Record<Key, string> = {
-    oursSend: 'ours: inngest.send → queue → run actor',
+    oursSend: 'ours: inngest.send → index → run actor',
     oursDirect: 'ours: start() RPC (no queue), for attribution',
     workflows: 'Workflows: create()',
     floor: 'floor: start() RPC',
