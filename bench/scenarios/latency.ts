@@ -2,7 +2,8 @@
  * Scenario 3, latency: runs of a 1-step function, one at a time, interleaved across
  * contenders: from the send (or start, or create) call to the first step's body starting, and
  * to the run's status saying completed. Ours is measured on the real path (`inngest.send` →
- * queue → `routeEvents`) and, to show what the queue hop costs, with a direct `start()` RPC.
+ * the event index's durable claim → delivery to the run actor) and, to show what intake costs,
+ * with a direct `start()` RPC.
  */
 import { floor, oursDirect, oursSend, workflows, type Contender } from '../contenders.js'
 import type { Settings } from '../settings.js'
