@@ -1,14 +1,8 @@
 /** The run store's schema history (see migrations.ts). */
 import type { Schema } from './migrations.js'
 
-export const RUN_SCHEMA: Schema = {
-  name: 'run',
-  migrations: [
-    // 1: run state (snapshot, trigger events, output) as key/value rows; one row per step;
-    // effects to perform after their transaction committed (alarms aside), in order.
-    // WITHOUT ROWID: a text primary key on a rowid table is a second index, and every write to
-    // it counts twice in rows written (what Cloudflare bills).
-    `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+/** The state and step tables, as migration 1 made them and as they still are (shared with `create`). */
+const STATE_AND_STEPS = `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
      CREATE TABLE inngest_steps (
        key TEXT PRIMARY KEY,
        id TEXT NOT NULL,
@@ -22,7 +16,16 @@ export const RUN_SCHEMA: Schema = {
        started_at INTEGER,
        ended_at INTEGER,
        wake_at INTEGER
-     ) WITHOUT ROWID;
+     ) WITHOUT ROWID;`
+
+export const RUN_SCHEMA: Schema = {
+  name: 'run',
+  migrations: [
+    // 1: run state (snapshot, trigger events, output) as key/value rows; one row per step;
+    // effects to perform after their transaction committed (alarms aside), in order.
+    // WITHOUT ROWID: a text primary key on a rowid table is a second index, and every write to
+    // it counts twice in rows written (what Cloudflare bills).
+    `${STATE_AND_STEPS}
      CREATE TABLE inngest_effects (seq INTEGER PRIMARY KEY, effect TEXT NOT NULL);`,
     // 2: effect delivery (effect-retry.ts): failed attempts so far, when the next one is due (0:
     // at once), the latest failure (SerializedError JSON), and when the run gave up on it. A
@@ -36,21 +39,7 @@ export const RUN_SCHEMA: Schema = {
      ALTER TABLE inngest_effects ADD COLUMN failed_at INTEGER;`,
   ],
   // Every run is a new object: what the migrations above leave, created at once (see Schema.create).
-  create: `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-     CREATE TABLE inngest_steps (
-       key TEXT PRIMARY KEY,
-       id TEXT NOT NULL,
-       kind TEXT NOT NULL,
-       position INTEGER NOT NULL,
-       concurrent INTEGER NOT NULL,
-       status TEXT NOT NULL,
-       attempts INTEGER NOT NULL,
-       output TEXT,
-       error TEXT,
-       started_at INTEGER,
-       ended_at INTEGER,
-       wake_at INTEGER
-     ) WITHOUT ROWID;
+  create: `${STATE_AND_STEPS}
      CREATE TABLE inngest_effects (
        seq INTEGER PRIMARY KEY,
        effect TEXT NOT NULL,
