@@ -8,7 +8,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
-import { StreamStore, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { lookbackRetentionMs, StreamStore, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
 export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
@@ -26,10 +26,10 @@ function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger'
 export class EventStreamActor extends DurableObject {
   private store!: StreamStore
 
-  constructor(ctx: DurableObjectState, env: unknown) {
+  constructor(ctx: DurableObjectState, env: { readonly INNGEST_LOOKBACK_HOURS?: string }) {
     super(ctx, env as never)
     void ctx.blockConcurrencyWhile(async () => {
-      this.store = new StreamStore(ctx.storage)
+      this.store = new StreamStore(ctx.storage, lookbackRetentionMs(env.INNGEST_LOOKBACK_HOURS))
     })
   }
 

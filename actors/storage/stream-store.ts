@@ -9,8 +9,18 @@ import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
 import { STREAM_SCHEMA } from './stream-schema.js'
 
-/** How long events are kept for lookback: a wait sees events of at most this age. */
+/** How long events are kept for lookback by default: a wait sees events of at most this age. */
 export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+
+/**
+ * The lookback a worker configured (`INNGEST_LOOKBACK_HOURS`, a positive number of hours), else
+ * the default. Shorter keeps a busy name's stream smaller (its storage bounds its sustained rate);
+ * a wait registered later than this after its trigger no longer sees events from before.
+ */
+export function lookbackRetentionMs(configured: string | undefined): number {
+  const hours = Number(configured)
+  return configured !== undefined && Number.isFinite(hours) && hours > 0 ? hours * 60 * 60 * 1000 : STREAM_RETENTION_MS
+}
 /** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
 /** Events read per page of a lookback: memory stays bounded however long the lookback. */
@@ -75,7 +85,10 @@ export class StreamStore extends SqlStore {
   private keyedPaths: Set<string> | undefined
   private nextSeq: number | undefined
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(
+    storage: DurableObjectStorage,
+    private readonly retentionMs = STREAM_RETENTION_MS,
+  ) {
     super(storage, STREAM_SCHEMA)
     this.chunks = new ChunkedText(this.sql)
   }
@@ -86,7 +99,7 @@ export class StreamStore extends SqlStore {
    * reads at most its batch (by primary key or index), however large the tables.
    */
   prune(now: number, appended = 1): void {
-    const horizon = now - STREAM_RETENTION_MS
+    const horizon = now - this.retentionMs
     const limit = Math.max(PRUNE_BATCH, appended)
     // The oldest rows by seq, of those the expired ones: rows are appended with the receiving
     // clock, so received_at grows with seq.
