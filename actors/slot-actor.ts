@@ -11,8 +11,6 @@ import { DurableObject } from 'cloudflare:workers'
 import {
   createConcurrency,
   createThrottle,
-  drainThrottle,
-  enqueueThrottled,
   expireSlots,
   holdsSlot,
   nextSlotExpiry,
@@ -23,6 +21,7 @@ import {
   type ThrottleState,
 } from '../machines/index.js'
 import { hostedRunStub, type HostedRunRpc, type RunActor } from './run-actor.js'
+import { onPoolWindow, onThrottleWindow, type QueueChanges, type ThrottledRun } from './slot-queue.js'
 import { SlotStore, type RunToTell } from './storage/slot-store.js'
 import type { RunAddress } from './storage/stream-store.js'
 
@@ -47,12 +46,6 @@ export interface ThrottleRequestRpc {
   /** The object hosting the run when it is not its own `RunActor` (`RunHost`'s `address`). */
   readonly host?: RunAddress
 }
-
-/**
- * A run queued behind the throttle: its id, or its id and host when another object hosts it.
- * Bare ids are also all that state written before hosts were recorded holds.
- */
-type ThrottledRun = string | { readonly runId: string; readonly host: RunAddress }
 
 function throttledRun({ runId, host }: ThrottleRequestRpc): ThrottledRun {
   return host ? { runId, host } : runId
@@ -83,10 +76,10 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   /** Asks for a concurrency slot; true if held now (idempotent), else queued by priority. */
   async acquire(request: ConcurrencyRequestRpc): Promise<boolean> {
     const now = Date.now()
-    const pool = this.pool(request.limit, request.leaseMs)
-    const decision = requestSlot(pool, { runId: request.runId, priority: request.priority, at: now, ...(request.host ? { host: request.host } : {}) })
+    const slot = { runId: request.runId, priority: request.priority, at: now, ...(request.host ? { host: request.host } : {}) }
+    const { decision, changes } = onPoolWindow(this.store, this.pool(request.limit, request.leaseMs), request.runId, (pool) => requestSlot(pool, slot))
     const others = decision.granted.filter((lease) => lease.runId !== request.runId)
-    await this.commit(decision.state, others.map(runToTell), nextSlotExpiry(decision.state))
+    await this.commit(decision.state, others.map(runToTell), nextSlotExpiry(decision.state), changes)
     return decision.outcome === 'granted' || holdsSlot(decision.state, request.runId)
   }
 
@@ -94,16 +87,16 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   async release(runId: string): Promise<void> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return
-    const decision = releaseSlot(pool, runId, Date.now())
-    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
+    const { decision, changes } = onPoolWindow(this.store, pool, runId, (window) => releaseSlot(window, runId, Date.now()))
+    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state), changes)
   }
 
   /** Extends a held lease (the run is still executing); false if it expired meanwhile. */
   async renew(runId: string, until: number): Promise<boolean> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return false
-    const decision = renewSlot(pool, runId, until, Date.now())
-    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
+    const { decision, changes } = onPoolWindow(this.store, pool, undefined, (window) => renewSlot(window, runId, until, Date.now()))
+    await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state), changes)
     return decision.renewed
   }
 
@@ -112,11 +105,12 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     if (this.store.wasStarted(request.runId)) return true
     const now = Date.now()
     const throttle = this.store.readState<ThrottleState<ThrottledRun>>() ?? createThrottle<ThrottledRun>(request)
-    if (throttle.queue.some((queued) => runToTell(queued).runId === request.runId)) return false
-    const decision = enqueueThrottled(throttle, throttledRun(request), now)
+    const windowed = onThrottleWindow(this.store, throttle, now, throttledRun(request))
+    if (!windowed) return false // already queued
+    const { decision, changes } = windowed
     const started = decision.start.map(runToTell)
     this.store.transaction(() => this.store.markStarted(started.map((run) => run.runId), now))
-    await this.commit(decision.state, started.filter((run) => run.runId !== request.runId), decision.wakeAt)
+    await this.commit(decision.state, started.filter((run) => run.runId !== request.runId), decision.wakeAt, changes)
     return started.some((run) => run.runId === request.runId)
   }
 
@@ -126,13 +120,13 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     const now = Math.max(Date.now(), this.store.readAlarmAt() ?? 0)
     const state = this.store.readState<ConcurrencyState | ThrottleState<ThrottledRun>>()
     if (state && 'queue' in state) {
-      const decision = drainThrottle(state, now)
+      const { decision, changes } = onThrottleWindow(this.store, state, now)!
       const started = decision.start.map(runToTell)
       this.store.transaction(() => this.store.markStarted(started.map((run) => run.runId), now))
-      await this.commit(decision.state, started, decision.wakeAt)
+      await this.commit(decision.state, started, decision.wakeAt, changes)
     } else if (state) {
-      const decision = expireSlots(state, now)
-      await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state))
+      const { decision, changes } = onPoolWindow(this.store, state, undefined, (pool) => expireSlots(pool, now))
+      await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state), changes)
     } else {
       await this.notifyAll()
     }
@@ -144,9 +138,10 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     return pool.limit === limit && pool.leaseMs === leaseMs ? pool : { ...pool, limit, leaseMs }
   }
 
-  /** Persists the new state with the runs to tell, sets the alarm, then tells them. */
-  private async commit(state: unknown, notify: readonly RunToTell[], wakeAt: number | undefined): Promise<void> {
+  /** Persists the new state, its queue's row changes and the runs to tell, sets the alarm, then tells them. */
+  private async commit(state: unknown, notify: readonly RunToTell[], wakeAt: number | undefined, changes: QueueChanges): Promise<void> {
     this.store.transaction(() => {
+      changes()
       this.store.writeState(state)
       this.store.addNotifications(notify)
     })

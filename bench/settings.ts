@@ -41,7 +41,7 @@ export function benchSettings(): Settings {
       storage: { sizes: [1, 10], paddedBytes: 1_024 },
       breakdownIterations: 100,
       admission: admissionSettings(true, scale),
-      scale: { storedEvents: 2_000, openWaits: 1_000, scannedWaits: 100, batches: 3 },
+      scale: { storedEvents: 2_000, openWaits: 1_000, scannedWaits: 100, batches: 3, queuedSmall: 100, queuedLarge: 2_000 },
     }
   }
   return {
@@ -53,6 +53,6 @@ export function benchSettings(): Settings {
     storage: { sizes: [1, 10, 100, 1_000], paddedBytes: 1_024 },
     breakdownIterations: 2_000,
     admission: admissionSettings(false, scale),
-    scale: { storedEvents: 250_000, openWaits: 100_000, scannedWaits: 1_000, batches: rounds(20) },
+    scale: { storedEvents: 250_000, openWaits: 100_000, scannedWaits: 1_000, batches: rounds(20), queuedSmall: 100, queuedLarge: 100_000 },
   }
 }

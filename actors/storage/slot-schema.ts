@@ -17,5 +17,16 @@ export const SLOT_SCHEMA: Schema = {
     // data, but a backlog of tens of thousands of runs queued on one key would pass 2 MB.
     `${CHUNKS_TABLE_MIGRATION}
      ${chunkCleanupTriggers('inngest_slot_state', 'value')}`,
+    // 4: the queue as rows (slot-queue.ts): runs waiting for a concurrency slot, served by
+    // (order_at, seq), priority first; runs behind a throttle, FIFO (order_at = seq). The state
+    // keeps leases and counters only, so a hand-off reads the head of the queue, not all of it.
+    // Queues stored in the state by earlier versions move here when the store opens.
+    `CREATE TABLE inngest_slot_queue (
+       run_id TEXT PRIMARY KEY,
+       order_at INTEGER NOT NULL,
+       seq INTEGER NOT NULL,
+       item TEXT NOT NULL
+     ) WITHOUT ROWID;
+     CREATE INDEX inngest_slot_queue_order ON inngest_slot_queue (order_at, seq);`,
   ],
 }

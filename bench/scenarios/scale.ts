@@ -17,6 +17,9 @@ import { runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { eventStreamStub, type EventStreamActor, type RunEventPayload, type WaitRegistration } from '../../actors/index.js'
 import { StreamStore } from '../../actors/storage/stream-store.js'
+import { SlotStore } from '../../actors/storage/slot-store.js'
+import { slotStub, type SlotActor } from '../../actors/index.js'
+import { createConcurrency, type ConcurrencyState } from '../../machines/index.js'
 import { env } from 'cloudflare:workers'
 import { fixed, textTable, times } from '../stats.js'
 
@@ -25,6 +28,9 @@ export interface ScaleSettings {
   readonly openWaits: number
   readonly scannedWaits: number
   readonly batches: number
+  /** Runs queued on one hot concurrency key: the small and the large case. */
+  readonly queuedSmall: number
+  readonly queuedLarge: number
 }
 
 export interface ScaleResult {
@@ -40,11 +46,46 @@ export interface ScaleResult {
   readonly lookbackMs: number
   /** Bytes per stored event (database size / events), from the full object. */
   readonly bytesPerEvent: number
+  /** ms per concurrency hand-off (a holder releases, the next waiter is granted and told) with few and many queued. */
+  readonly handOffSmallMs: number
+  readonly handOffLargeMs: number
 }
 
 const BATCH = 100
 const FILL_CHUNK = 5_000
 const streams = (env as unknown as { INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor> }).INNGEST_EVENT_STREAMS
+const slots = (env as unknown as { INNGEST_SLOTS: DurableObjectNamespace<SlotActor> }).INNGEST_SLOTS
+const HOT_LIMIT = 10
+const HAND_OFFS = 50
+
+/**
+ * Mean ms of a hand-off on one hot key with `queued` runs waiting: a holder releases, the next
+ * waiter gets its slot (and is told), then that one releases in turn. Filled inside the object.
+ */
+async function handOffMs(queued: number): Promise<number> {
+  const name = `slot:concurrency:bench-scale:${ulid()}`
+  const far = Date.now() + 3_600_000
+  await runInDurableObject(slots.get(slots.idFromName(name)), (_instance, state) => {
+    const store = new SlotStore(state.storage)
+    const pool: ConcurrencyState = {
+      ...createConcurrency({ limit: HOT_LIMIT, leaseMs: 3_600_000 }),
+      leases: Array.from({ length: HOT_LIMIT }, (_, i) => ({ runId: `holder-${i}`, grantedAt: 0, expiresAt: far })),
+      nextSeq: queued,
+    }
+    store.transaction(() => store.writeState(pool))
+    for (let done = 0; done < queued; done += FILL_CHUNK) store.transaction(() => {
+      const rows = Array.from({ length: Math.min(FILL_CHUNK, queued - done) }, (_, k) => {
+        const seq = done + k
+        return { runId: `waiter-${seq}`, orderAt: seq, seq, item: { runId: `waiter-${seq}`, priority: 0, requestedAt: seq, orderAt: seq, seq } }
+      })
+      store.addQueued(rows)
+    })
+  })
+  const slot = slotStub(slots, name)
+  const started = performance.now()
+  for (let i = 0; i < HAND_OFFS; i++) await slot.release(i < HOT_LIMIT ? `holder-${i}` : `waiter-${i - HOT_LIMIT}`)
+  return (performance.now() - started) / HAND_OFFS
+}
 
 const event = (name: string, key: string): RunEventPayload => ({ name, id: ulid(), ts: Date.now(), user: {}, data: { orderId: key, amount: 42, note: 'a typical small payload' } })
 
@@ -100,8 +141,12 @@ export async function scaleScenario(settings: ScaleSettings): Promise<ScaleResul
   // A trigger older than every stored event: the lookback reads them all (the worst case), a page at a time.
   await eventStreamStub(streams, full.name).register({ ...registration(full.name, 'lookback-run', "async.data.orderId == 'never'", 'never'), sinceTs: 0 })
   const lookbackMs = performance.now() - lookbackStarted
+  const handOffSmallMs = await handOffMs(settings.queuedSmall)
+  const handOffLargeMs = await handOffMs(settings.queuedLarge)
   return {
     settings,
+    handOffSmallMs,
+    handOffLargeMs,
     ingestEmptyMs,
     ingestFullMs,
     matchNoneMs: ingestEmptyMs,
@@ -136,5 +181,8 @@ export function scaleTable(result: ScaleResult): string {
       `${settings.scannedWaits.toLocaleString('en')} scanned: ${times(result.matchScannedMs / result.matchNoneMs)}`,
     `  lookback of one wait over ${settings.storedEvents.toLocaleString('en')} stored events, no match (every page read): ${fixed(result.lookbackMs, 0)} ms`,
     `  storage: ${fixed(result.bytesPerEvent, 0)} B per stored event; kept 7 days, one object's 10 GB hold ${fixed(storageCeiling, 1)} events/s sustained per name: the ceiling that sharding the stream must lift`,
+    `  hot concurrency key (limit ${HOT_LIMIT}), one hand-off (release → next waiter granted and told), mean of ${HAND_OFFS}: ` +
+      `${fixed(result.handOffSmallMs, 2)} ms with ${settings.queuedSmall.toLocaleString('en')} queued, ${fixed(result.handOffLargeMs, 2)} ms with ${settings.queuedLarge.toLocaleString('en')} ` +
+      `(${times(result.handOffLargeMs / result.handOffSmallMs)}, goal ≤ 2×): ≈ ${fixed(1_000 / result.handOffLargeMs, 0)} hand-offs/s per key`,
   ].join('\n')
 }

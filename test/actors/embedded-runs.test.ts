@@ -1,4 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { SlotStore } from '../../actors/storage/slot-store.js'
 import { describe, expect, it, vi } from 'vitest'
 import { ulid } from 'ulid'
 import { findFunction, hostedRunStub, RunHost, slotStub, type RunInspection, type StartRunRequest } from '../../actors/index.js'
@@ -38,12 +39,9 @@ const stateOf = (run: RunInspection) => run.snapshot?.value
 const embeddedObject = (name: string) => testEnv.EMBEDDED_RUNS.get(testEnv.EMBEDDED_RUNS.idFromName(name))
 const slotObject = (name: string) => testEnv.INNGEST_SLOTS.get(testEnv.INNGEST_SLOTS.idFromName(name))
 
-/** The slot actor's persisted state (the pure core's JSON). */
-async function slotState<T>(name: string): Promise<T | null> {
-  const rows = await runInDurableObject(slotObject(name), (_instance, state) =>
-    state.storage.sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'state'").toArray(),
-  )
-  return rows[0] ? (JSON.parse(rows[0].value) as T) : null
+/** The slot actor's persisted state (the pure core's JSON), its queue read back from rows. */
+function slotState<T>(name: string): Promise<T | null> {
+  return runInDurableObject(slotObject(name), (_instance, state) => new SlotStore(state.storage).fullState<T>())
 }
 
 /** How long until the object's alarm (its watchdog while the run waits for a slot). */

@@ -25,16 +25,15 @@ import { runActorStub } from '../../actors/index.js'
 import type { ConcurrencyState, ThrottleState } from '../../machines/index.js'
 import { seedParams } from '../fixtures/fc-seed.js'
 import { bodyGate, history, HISTORY_LIMITS, HISTORY_THROTTLES, historyFunctionId, historyStepId, record, type HistoryEntry, type HistoryOp } from '../fixtures/flow-history-functions.js'
+import { SlotStore } from '../../actors/storage/slot-store.js'
 import { gate, openGate, uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
 
 const rawSlot = (name: string) => testEnv.INNGEST_SLOTS.get(testEnv.INNGEST_SLOTS.idFromName(name))
 const inspect = (runId: string) => runActorStub(testEnv.INNGEST_RUNS, runId).inspect()
 const slotRows = <T,>(name: string, sql: string) => runInDurableObject(rawSlot(name), (_, state) => state.storage.sql.exec(sql).toArray() as unknown as T[])
-const slotState = async <T,>(name: string): Promise<T | null> => {
-  const [row] = await slotRows<{ value: string }>(name, "SELECT value FROM inngest_slot_state WHERE key = 'state'")
-  return row ? (JSON.parse(row.value) as T) : null
-}
+/** The slot actor's state, its queue read back from rows. */
+const slotState = <T,>(name: string): Promise<T | null> => runInDurableObject(rawSlot(name), (_, state) => new SlotStore(state.storage).fullState<T>())
 
 /** Starts a run on its actor as the queue consumer does, with plain-JSON data (RPC cannot clone fast-check's records). */
 async function startRun(functionId: string, name: string, data: object): Promise<string> {

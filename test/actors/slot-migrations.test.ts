@@ -1,6 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { SLOT_SCHEMA } from '../../actors/storage/slot-schema.js'
+import { SlotStore } from '../../actors/storage/slot-store.js'
 import type { ThrottleState } from '../../machines/index.js'
 import '../fixtures/flow-functions.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
@@ -18,9 +19,11 @@ async function throttleWrittenUnderSchema1(name: string, told: string): Promise<
   const slot = slotObject(name)
   await runInDurableObject(slot, (_instance, state) => {
     const sql = state.storage.sql
-    const kept = sql.exec<{ key: string; value: string }>('SELECT key, value FROM inngest_slot_state').toArray()
+    // Schema 1 kept the queue inside the state: read it back whole from today's rows.
+    const whole = JSON.stringify(new SlotStore(state.storage).fullState())
+    const kept = sql.exec<{ key: string; value: string }>('SELECT key, value FROM inngest_slot_state').toArray().map((row) => (row.key === 'state' ? { ...row, value: whole } : row))
     const started = sql.exec<{ run_id: string; at: number }>('SELECT run_id, at FROM inngest_slot_started').toArray()
-    sql.exec('DROP TABLE inngest_slot_state; DROP TABLE inngest_slot_started; DROP TABLE inngest_slot_notify')
+    sql.exec('DROP TABLE inngest_slot_state; DROP TABLE inngest_slot_started; DROP TABLE inngest_slot_notify; DROP TABLE IF EXISTS inngest_slot_queue')
     sql.exec("DELETE FROM inngest_schema WHERE name = 'slot'")
     sql.exec(SLOT_SCHEMA.migrations[0]!)
     sql.exec("INSERT INTO inngest_schema (name, version) VALUES ('slot', 1)")
@@ -59,8 +62,10 @@ describe('the slot schema', () => {
         version: sql.exec<{ v: number }>("SELECT MAX(version) AS v FROM inngest_schema WHERE name = 'slot'").one().v,
         columns: sql.exec<{ name: string }>('PRAGMA table_info(inngest_slot_notify)').toArray().map((column) => column.name),
         pending: sql.exec('SELECT run_id FROM inngest_slot_notify').toArray().length,
+        // The legacy queue moved to rows: the state keeps none.
+        queuedInState: (JSON.parse(sql.exec<{ value: string }>("SELECT value FROM inngest_slot_state WHERE key = 'state'").one().value) as { queue: unknown[] }).queue,
       }
     })
-    expect(after).toEqual({ version: SLOT_SCHEMA.migrations.length, columns: ['run_id', 'host'], pending: 0 })
+    expect(after).toEqual({ version: SLOT_SCHEMA.migrations.length, columns: ['run_id', 'host'], pending: 0, queuedInState: [] })
   })
 })
