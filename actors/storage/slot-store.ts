@@ -1,7 +1,8 @@
 /**
- * Typed access to a slot actor's storage: one state row (a concurrency pool or a throttle),
- * throttle starts kept for a day (idempotent enqueue), and pending "you may go" notifications.
- * The state lists queued runs: a long backlog is stored in parts (`ChunkedText`).
+ * Typed access to a slot actor's storage: one state row (a concurrency pool's leases and
+ * counters, or a throttle's GCRA), the queue as rows in serving order (slot-queue.ts), throttle
+ * starts kept for a day (idempotent enqueue), and pending "you may go" notifications. The state
+ * row goes through `ChunkedText` too: a pool with a very high limit holds many leases.
  */
 import { ChunkedText } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
