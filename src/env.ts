@@ -19,6 +19,8 @@ export interface InngestEnv {
   readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
   /** Carries large publishes, system events and the outbox's re-drives to the routing consumer. */
   readonly INNGEST_EVENTS: Queue<QueuedEvent>
+  /** Optional: carries the runs' system events instead (more queues: `INNGEST_EVENTS_1` … `_15`, see the README). */
+  readonly INNGEST_SYSTEM_EVENTS?: Queue<QueuedEvent>
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */
   readonly INNGEST_DEV?: string
   /** Bearer key for the REST API outside dev mode. */

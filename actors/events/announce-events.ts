@@ -16,5 +16,5 @@ export const SYSTEM_EVENT_NAMES: ReadonlySet<string> = new Set(['inngest/functio
 /** Claims and queues a run's system events (ids already derived from the run). */
 export async function announceEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<void> {
   // No size limit: `function.finished` carries the trigger and the output, and must go out.
-  await publishEvents(env, events, { via: 'queue', maxBytes: Number.POSITIVE_INFINITY })
+  await publishEvents(env, events, { via: 'queue', system: true, maxBytes: Number.POSITIVE_INFINITY })
 }

@@ -12,12 +12,12 @@ import type { RunEventPayload } from '../engine/executor.js'
 import { eventIndexStub, groupByShard, markRoutedInShards, type EventIndexActor } from '../event-index-actor.js'
 import { deliverEvents, type DeliverEnv } from './deliver-events.js'
 import { maxEventBytes } from './prepare-events.js'
-import { eventSizes, queueEvents, type QueuedEvent } from './queue-events.js'
+import { eventQueues, type EventQueuesEnv } from './event-queues.js'
+import { eventSizes, queueEvents } from './queue-events.js'
 
 /** The bindings publishing needs. */
-export interface PublishEnv extends DeliverEnv {
+export interface PublishEnv extends DeliverEnv, EventQueuesEnv {
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
-  readonly INNGEST_EVENTS: Queue<QueuedEvent>
   /** Largest event in bytes (default 3 MiB). */
   readonly INNGEST_MAX_EVENT_BYTES?: string
 }
@@ -34,6 +34,8 @@ export interface PublishOptions {
    * system events carry its trigger and output and pass `Infinity`: its lifecycle must finish.
    */
   readonly maxBytes?: number
+  /** With `via: 'queue'`: the runs' system events go to `INNGEST_SYSTEM_EVENTS` when it is bound. */
+  readonly system?: boolean
 }
 
 /** What a publish did: every id in input order, the events that were new, and their delivery. */
@@ -79,7 +81,7 @@ export async function publishEvents(env: PublishEnv, events: readonly RunEventPa
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
   if (via === 'queue') {
-    await queueEvents(env.INNGEST_EVENTS, accepted, sizes)
+    await queueEvents(eventQueues(env, options.system ? 'system' : 'events'), accepted, sizes)
     return { ids, accepted, delivered: Promise.resolve() }
   }
   const delivered = deliverAndMark(env, accepted, (event) => sizes.get(event) ?? 0)

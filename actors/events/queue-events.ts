@@ -1,10 +1,11 @@
 /**
- * Putting events on the `INNGEST_EVENTS` queue within Cloudflare Queues' limits: a message is at
+ * Putting events on the event queues (event-queues.ts) within Cloudflare Queues' limits: a message is at
  * most 128 KB and `sendBatch` takes at most 100 messages and 256 KB. An event small enough
  * travels whole; a larger one (events may be megabytes) travels as a claim check, `{ ref, name }`,
  * and the consumer reads it from the event index, where the claim stored it.
  */
 import type { RunEventPayload } from '../engine/executor.js'
+import { queueIndexFor } from './event-queues.js'
 
 /** An event stored in the index, sent by reference. */
 export interface EventRef {
@@ -71,11 +72,19 @@ function queueBatches(messages: readonly SizedMessage[]): QueuedEvent[][] {
 }
 
 /**
- * Sends `events` in order, batch by batch, large ones by reference (so they must be claimed in
- * the index first); `sizes` from `eventSizes` (computed if left out).
+ * Sends `events` in order over `queues`, batch by batch, large ones by reference (so they must be
+ * claimed in the index first); `sizes` from `eventSizes` (computed if left out).
  */
-export async function queueEvents(queue: Queue<QueuedEvent>, events: readonly RunEventPayload[], sizes = eventSizes(events)): Promise<void> {
-  await sendMessages(queue, events.map((event) => messageFor(event, sizes.get(event) ?? utf8.encode(JSON.stringify(event)).byteLength)))
+export async function queueEvents(queues: ReadonlyArray<Queue<QueuedEvent>>, events: readonly RunEventPayload[], sizes = eventSizes(events)): Promise<void> {
+  await sendSpread(queues, events.map((event) => messageFor(event, sizes.get(event) ?? utf8.encode(JSON.stringify(event)).byteLength)))
+}
+
+/** Sends each message to the queue its event id hashes to (event-queues.ts), in order per queue. */
+export async function sendSpread(queues: ReadonlyArray<Queue<QueuedEvent>>, messages: readonly SizedMessage[]): Promise<void> {
+  if (queues.length === 0) throw new TypeError('inngest.do: no event queue is bound. Fix: bind INNGEST_EVENTS to a queue in wrangler.toml (see the README).')
+  const perQueue = queues.map((): SizedMessage[] => [])
+  for (const message of messages) perQueue[queueIndexFor(isEventRef(message.body) ? message.body.ref : message.body.id, queues.length)]!.push(message)
+  await Promise.all(perQueue.map((batch, index) => (batch.length > 0 ? sendMessages(queues[index]!, batch) : undefined)))
 }
 
 /** Sends messages in order, in sendBatch-sized batches. */

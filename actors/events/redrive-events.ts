@@ -8,7 +8,8 @@
 import type { RunEventPayload } from '../engine/executor.js'
 import type { EventIndexStore } from '../storage/event-index-store.js'
 import { deliverAndMark, QUEUE_LEASE_MS, type PublishEnv } from './publish-events.js'
-import { messageFor, QUEUE_INLINE_BYTES, refMessage, sendMessages, type SizedMessage } from './queue-events.js'
+import { eventQueues } from './event-queues.js'
+import { messageFor, QUEUE_INLINE_BYTES, refMessage, sendSpread, type SizedMessage } from './queue-events.js'
 
 /** Events re-driven per alarm; more are due at once and the alarm comes straight back. */
 const REDRIVE_BATCH = 200
@@ -24,7 +25,8 @@ export async function redriveOverdue(store: EventIndexStore, env: PublishEnv, no
   if (overdue.length === 0) return 0
   // Length in UTF-16 units bounds the bytes at 3 per unit: only events surely small travel whole.
   const small = (length: number) => length * 3 <= QUEUE_INLINE_BYTES
-  if (!env.INNGEST_EVENTS) {
+  const queues = eventQueues(env)
+  if (queues.length === 0) {
     const events = overdue.map((row) => store.get(row.id)?.event).filter((event): event is RunEventPayload => event !== undefined)
     await deliverAndMark(env, events, (event) => overdue.find((row) => row.id === event.id)!.length * 3)
     return overdue.length
@@ -34,6 +36,6 @@ export async function redriveOverdue(store: EventIndexStore, env: PublishEnv, no
     const stored = store.get(row.id)
     return stored ? [messageFor(stored.event, row.length * 3)] : []
   })
-  await sendMessages(env.INNGEST_EVENTS, messages)
+  await sendSpread(queues, messages)
   return overdue.length
 }

@@ -66,6 +66,21 @@ describe('publishEvents', () => {
     for (const body of batches.flat()) expect(new TextEncoder().encode(JSON.stringify(body)).byteLength).toBeLessThanOrEqual(QUEUE_MESSAGE_BYTES)
   })
 
+  it('spreads queued events over every bound event queue by id, and system events to their own queue', async () => {
+    const [first, second, system] = [recordingEnv(), recordingEnv(), recordingEnv()]
+    const env = { ...first.env, INNGEST_EVENTS_1: second.env.INNGEST_EVENTS, INNGEST_SYSTEM_EVENTS: system.env.INNGEST_EVENTS }
+    const events = Array.from({ length: 200 }, () => event('app/spread'))
+    await publishEvents(env, events, { via: 'queue' })
+    const sent = (batches: QueuedEvent[][]) => batches.flat().map((body) => ('id' in body ? body.id : body.ref))
+    expect(sent(first.batches).length).toBeGreaterThan(50)
+    expect(sent(second.batches).length).toBeGreaterThan(50)
+    expect(new Set([...sent(first.batches), ...sent(second.batches)])).toEqual(new Set(events.map((e) => e.id)))
+    expect(sent(system.batches)).toEqual([])
+    const finished = event('inngest/function.finished')
+    await publishEvents(env, [finished], { via: 'queue', system: true })
+    expect(sent(system.batches)).toEqual([finished.id])
+  })
+
   it('leaves an event the queue refused in the outbox, whose alarm re-drives it until its run completes', async () => {
     const hello = event('test/hello', { name: 'outboxed' })
     await expect(publishEvents(recordingEnv(true).env, [hello], { via: 'queue' })).rejects.toThrow('queue unavailable')
