@@ -11,7 +11,7 @@ import { hashString } from '../machines/prng.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { PublishEnv } from './events/publish-events.js'
 import { redriveOverdue } from './events/redrive-events.js'
-import { EventIndexStore, type RecentEventsQuery, type StoredEvent } from './storage/event-index-store.js'
+import { EventIndexStore, eventRetentionMs, type RecentEventsQuery, type StoredEvent } from './storage/event-index-store.js'
 
 export type { EventCursor, RecentEventsQuery, StoredEvent } from './storage/event-index-store.js'
 
@@ -72,7 +72,7 @@ export class EventIndexActor extends DurableObject<PublishEnv> {
   constructor(ctx: DurableObjectState, env: PublishEnv) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
-      this.store = new EventIndexStore(ctx.storage)
+      this.store = new EventIndexStore(ctx.storage, eventRetentionMs(env.INNGEST_EVENT_RETENTION_HOURS))
     })
   }
 

@@ -20,6 +20,8 @@ export interface PublishEnv extends DeliverEnv, EventQueuesEnv {
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
   /** Largest event in bytes (default 3 MiB). */
   readonly INNGEST_MAX_EVENT_BYTES?: string
+  /** Hours the event index keeps events (default 168, 7 days). */
+  readonly INNGEST_EVENT_RETENTION_HOURS?: string
 }
 
 /** How the accepted events reach their runs. */

@@ -11,8 +11,18 @@ import { SqlStore } from './sql-store.js'
 const HOUR_MS = 60 * 60 * 1000
 /** Inngest's event-id dedupe window. */
 export const DEDUPE_WINDOW_MS = 24 * HOUR_MS
-/** How long events stay readable over REST. */
+/** How long events stay readable over REST by default. */
 export const EVENT_RETENTION_MS = 7 * 24 * HOUR_MS
+
+/**
+ * The retention a worker configured (`INNGEST_EVENT_RETENTION_HOURS`, a positive number), else
+ * 7 days. The index's storage bounds its sustained intake (~500 B per event per shard): a day
+ * instead of a week lets the 16 shards take 7× more. Dedupe never looks further back than this.
+ */
+export function eventRetentionMs(configured: string | undefined): number {
+  const hours = Number(configured)
+  return configured !== undefined && Number.isFinite(hours) && hours > 0 ? hours * HOUR_MS : EVENT_RETENTION_MS
+}
 /** Expired rows deleted per claim beyond the claim's own size, so expiry keeps pace with intake. */
 const EXPIRE_BATCH = 100
 const EXPIRE_EVERY_MS = 1_000
@@ -66,7 +76,10 @@ export class EventIndexStore extends SqlStore {
   private lastExpiry = Number.NEGATIVE_INFINITY
   private claimedSinceExpiry = 0
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(
+    storage: DurableObjectStorage,
+    private readonly retentionMs = EVENT_RETENTION_MS,
+  ) {
     super(storage, EVENT_INDEX_SCHEMA)
     this.chunks = new ChunkedText(this.sql)
   }
@@ -177,7 +190,7 @@ export class EventIndexStore extends SqlStore {
     const deleted = this.sql
       .exec<{ payload: string | null }>(
         `DELETE FROM inngest_events WHERE id IN (SELECT id FROM inngest_events WHERE received_at < ? ORDER BY received_at LIMIT ?) RETURNING ${MARKER_ONLY} AS payload`,
-        now - EVENT_RETENTION_MS,
+        now - this.retentionMs,
         max,
       )
       .toArray()
@@ -196,7 +209,7 @@ export class EventIndexStore extends SqlStore {
       .toArray()[0]
     if (row === undefined) return false
     // Routed or still in the outbox (which delivers it): either way the first event stands.
-    if (row.received_at > now - DEDUPE_WINDOW_MS) return true
+    if (row.received_at > now - Math.min(DEDUPE_WINDOW_MS, this.retentionMs)) return true
     this.chunks.dropStored(row.marker)
     return false
   }

@@ -2,7 +2,7 @@ import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
 import { EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/index.js'
-import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore, redriveDelay } from '../../actors/storage/event-index-store.js'
+import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore, eventRetentionMs, redriveDelay } from '../../actors/storage/event-index-store.js'
 import { EVENT_INDEX_SCHEMA } from '../../actors/storage/event-index-schema.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
@@ -153,6 +153,20 @@ describe('event index', () => {
     expect((await rpc.get('routed'))?.event.id).toBe('routed')
     const overdue = await runInDurableObject(raw, (_: EventIndexActor, state) => new EventIndexStore(state.storage).takeOverdue(2_000, 10, 1_000).map((row) => row.id))
     expect(overdue).toEqual(['queued-not-routed'])
+  })
+
+  it('keeps events as long as INNGEST_EVENT_RETENTION_HOURS says, and dedupes no longer than that', async () => {
+    expect([eventRetentionMs('24'), eventRetentionMs(undefined), eventRetentionMs('-1'), eventRetentionMs('soon')]).toEqual([24 * HOUR, EVENT_RETENTION_MS, EVENT_RETENTION_MS, EVENT_RETENTION_MS])
+    const seen = await runInDurableObject(freshIndex().raw, (_: EventIndexActor, state) => {
+      const store = new EventIndexStore(state.storage, 2 * HOUR)
+      const t0 = 1_800_000_000_000
+      store.claim([event('app/short', 'kept-briefly')], t0)
+      const againWithin = store.claim([event('app/short', 'kept-briefly')], t0 + HOUR)
+      const againAfter = store.claim([event('app/short', 'kept-briefly')], t0 + 3 * HOUR) // past the 2 h retention: new again
+      store.claim([event('app/short', 'other')], t0 + 5 * HOUR + 1) // expires what is older than 2 h
+      return { againWithin, againAfter, left: store.recent({ limit: 10 }).map((stored) => stored.event.id) }
+    })
+    expect(seen).toEqual({ againWithin: [], againAfter: ['kept-briefly'], left: ['other'] })
   })
 
   it('spreads ids over 16 shards, and never moves an id to another shard', () => {
