@@ -8,7 +8,8 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
-import { lookbackRetentionMs, StreamStore, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
+import { lookbackRetentionMs, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
 export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
@@ -26,8 +27,12 @@ function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger'
 export class EventStreamActor extends DurableObject {
   private store!: StreamStore
 
-  constructor(ctx: DurableObjectState, env: { readonly INNGEST_LOOKBACK_HOURS?: string }) {
+  /** How long a system event's stream keeps events (the others: the store's retention). */
+  private readonly systemRetentionMs: number
+
+  constructor(ctx: DurableObjectState, env: { readonly INNGEST_LOOKBACK_HOURS?: string; readonly INNGEST_SYSTEM_LOOKBACK_HOURS?: string }) {
     super(ctx, env as never)
+    this.systemRetentionMs = lookbackRetentionMs(env.INNGEST_SYSTEM_LOOKBACK_HOURS, SYSTEM_STREAM_RETENTION_MS)
     void ctx.blockConcurrencyWhile(async () => {
       this.store = new StreamStore(ctx.storage, lookbackRetentionMs(env.INNGEST_LOOKBACK_HOURS))
     })
@@ -51,7 +56,8 @@ export class EventStreamActor extends DurableObject {
     const now = Date.now()
     return this.store.transaction(() => {
       // Pruning keeps pace with appends however large the batch.
-      this.store.prune(now, events.length)
+      // One stream per name: the batch's first event says whose stream this is.
+      this.store.prune(now, events.length, SYSTEM_EVENT_NAMES.has(events[0]!.name) ? this.systemRetentionMs : undefined)
       return events.map((event) => {
         this.store.appendEvent(event, now)
         // Candidates only: the registrations filed under this event's values, and the unindexed.

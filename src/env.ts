@@ -31,6 +31,8 @@ export interface InngestEnv {
   readonly INNGEST_MAX_EVENT_BODY_BYTES?: string
   /** Hours the event index keeps events for `GET /v1/events` and dedupe (default 168, 7 days). */
   readonly INNGEST_EVENT_RETENTION_HOURS?: string
+  /** Hours the runs' system events' streams keep them for lookback (default 1). */
+  readonly INNGEST_SYSTEM_LOOKBACK_HOURS?: string
   /** Hours an event stream keeps events for waits' lookback (default 168, 7 days). */
   readonly INNGEST_LOOKBACK_HOURS?: string
   /** Largest event in bytes, as JSON (default 3145728, 3 MiB). */

@@ -10,8 +10,7 @@
 import type { RunEventPayload } from '../engine/executor.js'
 import { publishEvents, type PublishEnv } from './publish-events.js'
 
-/** The events runs announce about themselves. */
-export const SYSTEM_EVENT_NAMES: ReadonlySet<string> = new Set(['inngest/function.finished', 'inngest/function.failed', 'inngest/function.cancelled'])
+export { SYSTEM_EVENT_NAMES } from './system-event-names.js'
 
 /** Claims and queues a run's system events (ids already derived from the run). */
 export async function announceEvents(env: PublishEnv, events: readonly RunEventPayload[]): Promise<void> {

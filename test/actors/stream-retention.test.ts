@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import type { RunEventPayload } from '../../actors/index.js'
+import { eventStreamStub, type RunEventPayload } from '../../actors/index.js'
 import { lookbackRetentionMs, STREAM_RETENTION_MS, StreamStore } from '../../actors/storage/stream-store.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
@@ -28,5 +28,18 @@ describe('lookback retention', () => {
       return [store.event(old.id), store.findSince(0, () => true)?.id === recent.id]
     })
     expect(seen).toEqual([null, true])
+  })
+
+  it("keeps the runs' system events an hour by default, other names their configured lookback", async () => {
+    const twoHoursAgo = Date.now() - 2 * 60 * 60 * 1000
+    const oldKept = async (name: string) => {
+      const stub = testEnv.INNGEST_EVENT_STREAMS.get(testEnv.INNGEST_EVENT_STREAMS.idFromName(`stream:${name}`))
+      const old = { ...event(twoHoursAgo), name }
+      await runInDurableObject(stub, (_instance, state) => new StreamStore(state.storage).appendEvent(old, twoHoursAgo))
+      await eventStreamStub(testEnv.INNGEST_EVENT_STREAMS, name).ingestAll([{ ...event(Date.now()), name }]) // prunes as it ingests
+      return runInDurableObject(stub, (_instance, state) => new StreamStore(state.storage).event(old.id) !== null)
+    }
+    expect(await oldKept('inngest/function.finished')).toBe(false)
+    expect(await oldKept(uniqueLabel('app/kept-a-week'))).toBe(true)
   })
 })
