@@ -103,7 +103,7 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
 
   /**
    * Sends one event or many. Events are validated all-or-nothing, given ULID ids and
-   * timestamps, and queued for routing; resolves with their ids in input order. Events the
+   * timestamps, stored durably and delivered; resolves with their ids in input order. Events the
    * schemas name need their typed `data`; other names take any object. Data with an
    * `eventType` schema (its own, or one of this client's triggers) is validated first.
    */

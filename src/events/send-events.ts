@@ -1,6 +1,6 @@
 /**
  * Delivery of prepared events. Inside a worker with `INNGEST_EVENTS` bound, events go through
- * `publishEvents`: stored in the event index, then queued. Elsewhere (Node, another platform)
+ * `publishEvents`: stored in the event index, then delivered. Elsewhere (Node, another platform)
  * they are posted to a deployed inngest.do's Event API with `baseUrl` and `eventKey`, as the
  * official SDK does (http-event-sender.ts).
  */

@@ -3,7 +3,7 @@ import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { request, sendEvent, runIdFor, stateOf, trigger, waitForRun } from '../fixtures/runs.js'
 
 describe('run actor', () => {
-  it('runs the quick start end to end: send → queue → run → completed', async () => {
+  it('runs the quick start end to end: send → index → run → completed', async () => {
     const eventId = await sendEvent('test/hello', { name: 'World' })
     const runId = await runIdFor(eventId, 'shop-hello-world')
     const run = await waitForRun(runId, (r) => r.status === 'Completed')

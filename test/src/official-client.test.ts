@@ -55,7 +55,7 @@ describe('the official inngest SDK', () => {
   it('stores an event once when the SDK retries a request whose answer was lost', async () => {
     const name = uniqueLabel('app/retried')
     let attempts = 0
-    // The first request is stored and queued, but its answer never reaches the SDK.
+    // The first request is stored and delivered, but its answer never reaches the SDK.
     const client = officialClient('test-event-key', async (forward) => {
       const response = await forward()
       return ++attempts === 1 ? new Response('gateway timeout', { status: 504 }) : response
