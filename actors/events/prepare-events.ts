@@ -6,6 +6,7 @@
  */
 import { monotonicFactory } from 'ulid'
 import type { RunEventPayload } from '../engine/executor.js'
+import { positiveSetting } from '../engine/positive-setting.js'
 import { seededEventId, type EventIdSeed } from './event-id-seed.js'
 
 const newUlid = monotonicFactory()
@@ -18,8 +19,7 @@ export const MAX_EVENT_BYTES = 3 * 1024 * 1024
 
 /** The event size limit a worker configured (`INNGEST_MAX_EVENT_BYTES`), else the default. */
 export function maxEventBytes(configured: string | undefined): number {
-  const bytes = Number(configured)
-  return configured !== undefined && Number.isSafeInteger(bytes) && bytes > 0 ? bytes : MAX_EVENT_BYTES
+  return positiveSetting(configured, MAX_EVENT_BYTES, { integer: true })
 }
 
 const utf8 = new TextEncoder()

@@ -4,6 +4,7 @@
  * move it.
  */
 import type { RunEventPayload } from '../engine/executor.js'
+import { positiveSetting } from '../engine/positive-setting.js'
 import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
 import { EVENT_INDEX_SCHEMA } from './event-index-schema.js'
 import { SqlStore } from './sql-store.js'
@@ -20,8 +21,7 @@ export const EVENT_RETENTION_MS = 7 * 24 * HOUR_MS
  * instead of a week lets the 16 shards take 7× more. Dedupe never looks further back than this.
  */
 export function eventRetentionMs(configured: string | undefined): number {
-  const hours = Number(configured)
-  return configured !== undefined && Number.isFinite(hours) && hours > 0 ? hours * HOUR_MS : EVENT_RETENTION_MS
+  return positiveSetting(configured, EVENT_RETENTION_MS, { unit: HOUR_MS })
 }
 /** Expired rows deleted per claim beyond the claim's own size, so expiry keeps pace with intake. */
 const EXPIRE_BATCH = 100

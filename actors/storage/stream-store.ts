@@ -5,12 +5,14 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { eventKeyAt, matchKeyOf } from '../engine/match-key.js'
+import { positiveSetting } from '../engine/positive-setting.js'
 import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
 import { STREAM_SCHEMA } from './stream-schema.js'
 
 /** How long events are kept for lookback by default: a wait sees events of at most this age. */
 export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
+const HOUR_MS = 60 * 60 * 1000
 
 /**
  * The lookback a worker configured (`INNGEST_LOOKBACK_HOURS`, a positive number of hours), else
@@ -18,8 +20,7 @@ export const STREAM_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
  * a wait registered later than this after its trigger no longer sees events from before.
  */
 export function lookbackRetentionMs(configured: string | undefined, fallback = STREAM_RETENTION_MS): number {
-  const hours = Number(configured)
-  return configured !== undefined && Number.isFinite(hours) && hours > 0 ? hours * 60 * 60 * 1000 : fallback
+  return positiveSetting(configured, fallback, { unit: HOUR_MS })
 }
 
 /**
@@ -28,7 +29,7 @@ export function lookbackRetentionMs(configured: string | undefined, fallback = S
  * finishing before its parent's wait registers: seconds), and an hour keeps that one object to
  * ~3,800 finished runs/s sustained in 10 GB instead of ~23 at a week. `INNGEST_SYSTEM_LOOKBACK_HOURS` changes it.
  */
-export const SYSTEM_STREAM_RETENTION_MS = 60 * 60 * 1000
+export const SYSTEM_STREAM_RETENTION_MS = HOUR_MS
 /** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
 /** Events read per page of a lookback: memory stays bounded however long the lookback. */

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { maxEventBytes, parseEventIdSeed, prepareEvents, publishEvents } from '../../actors/index.js'
+import { maxEventBytes, parseEventIdSeed, positiveSetting, prepareEvents, publishEvents } from '../../actors/index.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 
 type Env = { Bindings: InngestEnv }
@@ -19,8 +19,7 @@ export const MAX_EVENTS_PER_REQUEST = 5_000
 
 /** `INNGEST_MAX_EVENT_BODY_BYTES`, else the largest event (`INNGEST_MAX_EVENT_BYTES`, 3 MiB) plus headroom. */
 function maxBodyBytes(env: InngestEnv): number {
-  const configured = Number(env.INNGEST_MAX_EVENT_BODY_BYTES)
-  return Number.isSafeInteger(configured) && configured > 0 ? configured : maxEventBytes(env.INNGEST_MAX_EVENT_BYTES) + EVENT_BODY_HEADROOM_BYTES
+  return positiveSetting(env.INNGEST_MAX_EVENT_BODY_BYTES, maxEventBytes(env.INNGEST_MAX_EVENT_BYTES) + EVENT_BODY_HEADROOM_BYTES, { integer: true })
 }
 
 function acceptsEventKey(env: InngestEnv, key: string): boolean {
