@@ -23,26 +23,21 @@ export function shardOf(id: string): number {
   return hashString(id) % EVENT_INDEX_SHARDS
 }
 
-/** `events` grouped by their shard, each group in input order. */
-export function groupByShard(events: readonly RunEventPayload[]): Map<number, RunEventPayload[]> {
-  const byShard = new Map<number, RunEventPayload[]>()
-  for (const event of events) {
-    const shard = shardOf(event.id)
+/** `items` grouped by the shard of their event id (`idOf`), each group in input order. */
+export function groupByShard<T>(items: readonly T[], idOf: (item: T) => string): Map<number, T[]> {
+  const byShard = new Map<number, T[]>()
+  for (const item of items) {
+    const shard = shardOf(idOf(item))
     const batch = byShard.get(shard)
-    if (batch) batch.push(event)
-    else byShard.set(shard, [event])
+    if (batch) batch.push(item)
+    else byShard.set(shard, [item])
   }
   return byShard
 }
 
 /** Marks `ids` routed in their shards, one call per shard. */
 export async function markRoutedInShards(namespace: DurableObjectNamespace<EventIndexActor>, ids: readonly string[]): Promise<void> {
-  const byShard = new Map<number, string[]>()
-  for (const id of ids) {
-    const shard = shardOf(id)
-    byShard.set(shard, [...(byShard.get(shard) ?? []), id])
-  }
-  await Promise.all([...byShard].map(([shard, batch]) => eventIndexStub(namespace, shard).markRouted(batch)))
+  await Promise.all([...groupByShard(ids, (id) => id)].map(([shard, batch]) => eventIndexStub(namespace, shard).markRouted(batch)))
 }
 
 /** The index actor's RPC surface as callers see it (results are structured clones). */

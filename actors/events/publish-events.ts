@@ -78,7 +78,7 @@ export async function publishEvents(env: PublishEnv, events: readonly RunEventPa
   }
   const via = options.via ?? (events.length <= DIRECT_DELIVERY_MAX ? 'direct' : 'queue')
   const leaseMs = via === 'direct' ? DIRECT_LEASE_MS : QUEUE_LEASE_MS
-  const claims = await Promise.all([...groupByShard(events)].map(([shard, batch]) => eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch, leaseMs)))
+  const claims = await Promise.all([...groupByShard(events, (event) => event.id)].map(([shard, batch]) => eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch, leaseMs)))
   const fresh = new Set(claims.flat())
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
