@@ -1,7 +1,7 @@
 /**
  * The event index: every received event by id, in 16 Durable Objects (`events:0` … `events:15`)
  * chosen by a hash of the id. It makes intake durable and deduplicated: an event is claimed here
- * (stored) before its sender hears "accepted", and an id routed in the last 24 hours is not
+ * (stored) before its sender hears "accepted", and an id stored in the last 24 hours is not
  * claimed again. It is also the outbox: a claimed event not marked routed by its due time is
  * re-driven by this object's alarm, through the queue, until it is. It answers the REST API's
  * `/v1/events`. See actors/events/README.md.
@@ -72,8 +72,8 @@ export class EventIndexActor extends DurableObject<PublishEnv> {
   }
 
   /**
-   * Stores the events not seen (and routed) in the last 24 hours; returns their ids. Each is due
-   * for delivery within `leaseMs`, after which the alarm re-drives it. The reply leaves only
+   * Stores the events whose ids it has not stored in the dedupe window; returns their ids. Each is
+   * due for delivery within `leaseMs`, after which the alarm re-drives it. The reply leaves only
    * once the write is durable (the output gate), so a resolved claim is stored.
    */
   async claim(events: readonly RunEventPayload[], leaseMs = DEFAULT_LEASE_MS): Promise<string[]> {

@@ -61,8 +61,8 @@ export const QUEUE_LEASE_MS = 15_000
 /**
  * Claims `events` (already prepared: ids and ts set) in their index shards, in parallel, then
  * delivers the new ones (directly or through the queue, see `PublishOptions`). Resolves once
- * every new event is stored (and queued, for `queue`); rejects if that fails, and a retry of the
- * same ids then delivers them (an id not yet routed is claimed again).
+ * every new event is stored (and queued, for `queue`); rejects if that fails. An event stored
+ * before the failure is a duplicate for a retry of its id, and its shard's outbox delivers it.
  * @throws RangeError for an event over the size limit, before anything is stored
  * @example
  * ```ts

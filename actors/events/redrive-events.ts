@@ -27,8 +27,9 @@ export async function redriveOverdue(store: EventIndexStore, env: PublishEnv, no
   const small = (length: number) => length * 3 <= QUEUE_INLINE_BYTES
   const queues = eventQueues(env)
   if (queues.length === 0) {
+    const lengths = new Map(overdue.map((row) => [row.id, row.length]))
     const events = overdue.map((row) => store.get(row.id)?.event).filter((event): event is RunEventPayload => event !== undefined)
-    await deliverAndMark(env, events, (event) => overdue.find((row) => row.id === event.id)!.length * 3)
+    await deliverAndMark(env, events, (event) => lengths.get(event.id)! * 3)
     return overdue.length
   }
   const messages: SizedMessage[] = overdue.flatMap((row) => {

@@ -66,8 +66,7 @@ export class RunStore extends SqlStore {
 
   /** Stores already-serialised JSON (step and run outputs are serialised once, for the size check). */
   writeText(key: StateKey, text: string): void {
-    // An upsert, not INSERT OR REPLACE: a replace deletes and inserts, two rows written (and
-    // fires no delete trigger, so a replaced value's parts would stay).
+    // An upsert, not INSERT OR REPLACE: a replace deletes and inserts, two rows written.
     const stored = this.chunks.put(`run:state:${key}`, text)
     this.sql.exec('INSERT INTO inngest_run_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, stored)
   }
