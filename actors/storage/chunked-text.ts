@@ -21,8 +21,7 @@ export const CHUNK_UNITS = 512 * 1024
 export const MAX_ROW_BYTES = 2 * 1024 * 1024
 
 /** How a marker starts. JSON text never starts with '@', so a marker cannot be mistaken for a stored value. */
-export const CHUNK_MARKER = '@chunked:'
-const MARKER = CHUNK_MARKER
+const MARKER = '@chunked:'
 
 /** The table the parts live in; every store that may hold large values creates it (IF NOT EXISTS: stores can share one object). */
 export const CHUNKS_TABLE_MIGRATION = `CREATE TABLE IF NOT EXISTS inngest_chunks (
@@ -50,6 +49,14 @@ export function splitText(text: string, size = CHUNK_UNITS): string[] {
     start = end
   }
   return parts
+}
+
+/**
+ * SQL for `column` when it holds a marker, else NULL: lets a statement return what `dropStored`
+ * needs (a DELETE's RETURNING, say) without reading a large inline value.
+ */
+export function markerOnlySql(column: string): string {
+  return `CASE WHEN ${column} LIKE '${MARKER}%' THEN ${column} END`
 }
 
 /** Whether a stored column value is a marker rather than the value itself. */

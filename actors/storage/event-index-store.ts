@@ -5,7 +5,7 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { positiveSetting } from '../engine/positive-setting.js'
-import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
+import { ChunkedText, markerOnlySql } from './chunked-text.js'
 import { EVENT_INDEX_SCHEMA } from './event-index-schema.js'
 import { SqlStore } from './sql-store.js'
 
@@ -60,7 +60,7 @@ interface EventRecord extends Record<string, SqlStorageValue> {
 }
 
 /** The payload column when it names chunked parts, else NULL: reads no large inline payload. */
-const MARKER_ONLY = `CASE WHEN payload LIKE '${CHUNK_MARKER}%' THEN payload END`
+const MARKER_ONLY = markerOnlySql('payload')
 
 /** An event the outbox hands out again: its id, name and stored size (the payload is read on demand). */
 export interface OverdueEvent {

@@ -6,7 +6,7 @@
 import type { RunEventPayload } from '../engine/executor.js'
 import { eventKeyAt, matchKeyOf } from '../engine/match-key.js'
 import { positiveSetting } from '../engine/positive-setting.js'
-import { CHUNK_MARKER, ChunkedText } from './chunked-text.js'
+import { ChunkedText, markerOnlySql } from './chunked-text.js'
 import { SqlStore } from './sql-store.js'
 import { STREAM_SCHEMA } from './stream-schema.js'
 
@@ -85,8 +85,6 @@ function hostOf(row: Row): { host?: RunAddress } {
 }
 
 const OPEN_COLUMNS = 'run_id, step_key, kind, event, expression, trigger, since_ts, expires_at, host, registered_seq'
-/** A column's value when it names chunked parts, else NULL: reads no large inline value. */
-const markerOnly = (column: string) => `CASE WHEN ${column} LIKE '${CHUNK_MARKER}%' THEN ${column} END`
 
 export class StreamStore extends SqlStore {
   private readonly chunks: ChunkedText
@@ -114,14 +112,14 @@ export class StreamStore extends SqlStore {
     // clock, so received_at grows with seq.
     const events = this.sql
       .exec<{ marker: string | null }>(
-        `DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events ORDER BY seq LIMIT ?) AND received_at < ? RETURNING ${markerOnly('payload')} AS marker`,
+        `DELETE FROM inngest_stream_events WHERE seq IN (SELECT seq FROM inngest_stream_events ORDER BY seq LIMIT ?) AND received_at < ? RETURNING ${markerOnlySql('payload')} AS marker`,
         limit,
         horizon,
       )
       .toArray()
     const waits = this.sql
       .exec<{ marker: string | null }>(
-        `DELETE FROM inngest_stream_waits WHERE (run_id, step_key) IN (SELECT run_id, step_key FROM inngest_stream_waits WHERE expires_at < ? ORDER BY expires_at LIMIT ?) RETURNING ${markerOnly('trigger')} AS marker`,
+        `DELETE FROM inngest_stream_waits WHERE (run_id, step_key) IN (SELECT run_id, step_key FROM inngest_stream_waits WHERE expires_at < ? ORDER BY expires_at LIMIT ?) RETURNING ${markerOnlySql('trigger')} AS marker`,
         horizon,
         limit,
       )
@@ -227,7 +225,7 @@ export class StreamStore extends SqlStore {
   }
 
   forget(runId: string): void {
-    const dropped = this.sql.exec<{ marker: string | null }>(`DELETE FROM inngest_stream_waits WHERE run_id = ? RETURNING ${markerOnly('trigger')} AS marker`, runId).toArray()
+    const dropped = this.sql.exec<{ marker: string | null }>(`DELETE FROM inngest_stream_waits WHERE run_id = ? RETURNING ${markerOnlySql('trigger')} AS marker`, runId).toArray()
     for (const row of dropped) this.chunks.dropStored(row.marker)
   }
 
