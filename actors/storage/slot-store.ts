@@ -70,10 +70,6 @@ export class SlotStore extends SqlStore {
     return (this.sql.exec<{ last: number | null }>('SELECT MAX(order_at) AS last FROM inngest_slot_queue').one().last ?? 0) + 1
   }
 
-  queueLength(): number {
-    return this.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM inngest_slot_queue').one().n
-  }
-
   addQueued(rows: ReadonlyArray<QueuedRow<unknown>>): void {
     for (const row of rows) this.sql.exec('INSERT OR REPLACE INTO inngest_slot_queue (run_id, order_at, seq, item) VALUES (?, ?, ?, ?)', row.runId, row.orderAt, row.seq, JSON.stringify(row.item))
   }
