@@ -58,10 +58,12 @@ export class EventStreamActor extends DurableObject {
       // Pruning keeps pace with appends however large the batch.
       // One stream per name: the batch's first event says whose stream this is.
       this.store.prune(now, events.length, SYSTEM_EVENT_NAMES.has(events[0]!.name) ? this.systemRetentionMs : undefined)
+      // Read once: within this transaction resolving only closes registrations, never opens one.
+      const anyOpen = this.store.hasOpenRegistrations()
       return events.map((event) => {
         this.store.appendEvent(event, now)
         // Candidates only: the registrations filed under this event's values, and the unindexed.
-        this.resolveWith(event, this.store.candidatesFor(event))
+        if (anyOpen) this.resolveWith(event, this.store.candidatesFor(event))
         return this.store.resolvedBy(event.id)
       })
     })

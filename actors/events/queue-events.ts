@@ -88,7 +88,7 @@ export async function sendSpread(queues: ReadonlyArray<Queue<QueuedEvent>>, mess
 }
 
 /** Sends messages in order, in sendBatch-sized batches. */
-export async function sendMessages(queue: Queue<QueuedEvent>, messages: readonly SizedMessage[]): Promise<void> {
+async function sendMessages(queue: Queue<QueuedEvent>, messages: readonly SizedMessage[]): Promise<void> {
   for (const batch of queueBatches(messages)) {
     await queue.sendBatch(batch.map((body) => ({ body, contentType: 'json' as const })))
   }

@@ -178,6 +178,11 @@ export class StreamStore extends SqlStore {
     return rows.map((row) => this.toOpen(row)).sort((a, b) => a.registeredSeq - b.registeredSeq)
   }
 
+  /** Whether any registration is open (most names have none: their ingest looks no further). */
+  hasOpenRegistrations(): boolean {
+    return this.sql.exec('SELECT 1 FROM inngest_stream_waits WHERE resolved_by IS NULL LIMIT 1').toArray().length > 0
+  }
+
   /** Events that already resolved one of `runId`'s waits: each resolves at most one per run. */
   consumedBy(runId: string): Set<string> {
     const rows = this.sql.exec<{ resolved_by: string }>("SELECT resolved_by FROM inngest_stream_waits WHERE run_id = ? AND kind = 'wait' AND resolved_by IS NOT NULL", runId)
