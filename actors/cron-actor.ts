@@ -20,8 +20,9 @@ import { DurableObject } from 'cloudflare:workers'
 import { parseCron, type CronSchedule } from './engine/cron.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
-import { eventIndexStub, shardOf, type EventIndexActor } from './event-index-actor.js'
+import { eventIndexStub, type EventIndexEnv } from './event-index-actor.js'
 import { applyFlowGates } from './events/apply-flow-gates.js'
+import { homeShard, indexShards } from './events/index-shards.js'
 import type { FlowGateActor } from './flow-gate-actor.js'
 import { findFunction } from './registry.js'
 import type { RunActor } from './run-actor.js'
@@ -35,10 +36,9 @@ export const SCHEDULED_TIMER_EVENT = 'inngest/scheduled.timer'
 const START_RETRY_MS = 10_000
 
 /** Bindings the cron actor uses: runs and their flow gates, and the event index for visibility. */
-export interface CronActorEnv {
+export interface CronActorEnv extends EventIndexEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
   readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
-  readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
 }
 
 /** The cron actor's RPC surface as callers see it. */
@@ -171,7 +171,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
   /** Stores the tick's event for `GET /v1/events`, routed at once so it is never queued. */
   private async record(event: RunEventPayload): Promise<void> {
     try {
-      await eventIndexStub(this.env.INNGEST_EVENT_INDEX, shardOf(event.id)).file([event])
+      await eventIndexStub(this.env.INNGEST_EVENT_INDEX, homeShard(indexShards(this.env), event.id)).file([event])
     } catch (error) {
       // Visibility only: the run has started, which is what the tick is for.
       console.error(`inngest.do: could not record cron event ${event.id}:`, error)

@@ -8,10 +8,17 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
+import { streamObjectName } from './events/stream-shards.js'
 import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
-import { lookbackRetentionMs, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { lookbackRetentionMs, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
-export type { RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
+export type { RecordedEvent, RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
+
+/** An event a closed registration released, and the run's other wait it resolves instead. */
+export interface Reoffer {
+  readonly event: RunEventPayload
+  readonly match: StreamMatch
+}
 
 const USES_TRIGGER = /\bevent\b/
 
@@ -89,20 +96,43 @@ export class EventStreamActor extends DurableObject {
    * event is returned. Idempotent: registering again returns the same answer.
    */
   register(registration: WaitRegistration): RunEventPayload | null {
+    return this.registerFinding(registration)?.event ?? null
+  }
+
+  /** As `register`, with when the event found arrived: a sharded stream takes the earliest of its shards' finds. */
+  registerFinding(registration: WaitRegistration): RecordedEvent | null {
     return this.store.transaction(() => {
       const existing = this.store.registration(registration.runId, registration.stepKey)
-      if (existing) return existing.resolvedBy ? this.store.event(existing.resolvedBy) : null
+      if (existing) return existing.resolvedBy ? this.store.recorded(existing.resolvedBy) : null
       const consumed = registration.kind === 'wait' ? this.store.consumedBy(registration.runId) : new Set<string>()
       const open = { ...registration, trigger: () => registration.trigger }
       const early = this.store.findSince(registration.sinceTs, (event) => !consumed.has(event.id) && satisfies(open, event))
-      this.store.insertRegistration(registration, early?.id ?? null)
+      this.store.insertRegistration(registration, early?.event.id ?? null)
       return early ?? null
     })
   }
 
-  /** The run stopped waiting at `stepKey` (timeout): close it, releasing a raced-in event. */
-  close(runId: string, stepKey: string): void {
-    this.store.close(runId, stepKey)
+  /**
+   * The run is done with its registration at `stepKey` here: it timed out, or it took `keep`
+   * (an event of this or another shard). The registration closes unless `keep` resolved it; an
+   * event it held that the run did not take goes back to the run's other open waits here (it
+   * resolves at most one wait of a run, and this one never had it).
+   * @returns the wait that event resolves instead, if any: the caller delivers it.
+   */
+  close(runId: string, stepKey: string, keep?: string): Reoffer | null {
+    return this.store.transaction(() => {
+      const held = this.store.registration(runId, stepKey)?.resolvedBy ?? null
+      if (keep !== undefined && held === keep) return null
+      this.store.close(runId, stepKey)
+      const event = held === null ? null : this.store.event(held)
+      if (!event) return null
+      const consumed = this.store.consumedBy(runId)
+      if (consumed.has(event.id)) return null
+      const next = this.store.openWaitsOf(runId).find((registration) => satisfies(registration, event))
+      if (!next) return null
+      this.store.resolve(runId, next.stepKey, event.id)
+      return { event, match: { kind: 'wait', runId, stepKey: next.stepKey, ...(next.host ? { host: next.host } : {}) } }
+    })
   }
 
   /** Drops a finished run's registrations. */
@@ -111,9 +141,9 @@ export class EventStreamActor extends DurableObject {
   }
 }
 
-/** The stream actor of event `name`. */
-export function eventStreamStub(namespace: DurableObjectNamespace<EventStreamActor>, name: string): EventStreamRpc {
-  return namespace.get(namespace.idFromName(`stream:${name}`)) as unknown as EventStreamRpc
+/** The stream actor of event `name`, or of one of its shards (events/stream-shards.ts). */
+export function eventStreamStub(namespace: DurableObjectNamespace<EventStreamActor>, name: string, shard = 0): EventStreamRpc {
+  return namespace.get(namespace.idFromName(streamObjectName(name, shard))) as unknown as EventStreamRpc
 }
 
 /** The stream actor's RPC surface as callers see it. */
@@ -121,6 +151,7 @@ export interface EventStreamRpc {
   ingest(event: RunEventPayload): Promise<StreamMatch[]>
   ingestAll(events: readonly RunEventPayload[]): Promise<StreamMatch[][]>
   register(registration: WaitRegistration): Promise<RunEventPayload | null>
-  close(runId: string, stepKey: string): Promise<void>
+  registerFinding(registration: WaitRegistration): Promise<RecordedEvent | null>
+  close(runId: string, stepKey: string, keep?: string): Promise<Reoffer | null>
   forget(runId: string): Promise<void>
 }

@@ -10,7 +10,8 @@ import { toStartRequest } from './start-run-request.js'
 
 /** What an effect may do back to its own run: resolve a wait found by lookback, or cancel. */
 export interface SelfActions {
-  resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
+  /** @returns the id of the event the wait holds now, or null (it timed out). */
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null>
   cancel(reason: string): Promise<unknown>
 }
 
@@ -26,10 +27,11 @@ export async function performEffect(effect: RunEffect, runId: string, ports: Run
       if (!ports.register) return missing('register', effect)
       const early = await ports.register(effect.registration)
       if (!early) return
-      const { kind, stepKey } = effect.registration
-      if (kind === 'wait') await self.resolveWait(stepKey, early)
-      else await self.cancel(`Cancelled by event ${early.name} (${early.id})`)
-      return
+      const { kind, stepKey, event } = effect.registration
+      if (kind === 'cancel') return void (await self.cancel(`Cancelled by event ${early.name} (${early.id})`))
+      const took = await self.resolveWait(stepKey, early)
+      // A sharded stream may hold other finds (or a live match the run took instead): let go of them.
+      return ports.close?.(runId, event, stepKey, took)
     }
     case 'close':
       return ports.close ? ports.close(runId, effect.event, effect.stepKey) : missing('close', effect)

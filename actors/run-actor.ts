@@ -5,9 +5,10 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
-import { eventStreamStub, type EventStreamActor } from './event-stream-actor.js'
+import type { EventStreamActor } from './event-stream-actor.js'
 import { announceEvents } from './events/announce-events.js'
 import { publishEvents, type PublishEnv } from './events/publish-events.js'
+import { forgetInShards, registerInShards, settleInShards } from './events/sharded-streams.js'
 import { findFunction } from './registry.js'
 import { slotStub, type SlotActor } from './slot-actor.js'
 import type { InvokeResult, RunPorts } from './run-effects.js'
@@ -29,7 +30,8 @@ export interface RunActorRpc {
   cancel(reason?: string): Promise<RunInspection>
   inspect(): Promise<RunInspection>
   status(): Promise<RunStatusSummary>
-  resolveWait(stepKey: string, event: RunEventPayload): Promise<void>
+  /** @returns the id of the event the wait holds now, or null (timed out). */
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null>
   resolveInvoke(stepKey: string, result: InvokeResult): Promise<void>
   admit(): Promise<void>
 }
@@ -74,9 +76,9 @@ export function hostedRunStub(env: Pick<RunActorEnv, 'INNGEST_RUNS'>, runId: str
 export function runActorPorts(env: RunActorEnv): RunPorts {
   return {
     startRun: (request) => runActorStub(env.INNGEST_RUNS, request.runId).start(request),
-    register: (registration) => eventStreamStub(env.INNGEST_EVENT_STREAMS, registration.event).register(registration),
-    close: (runId, event, stepKey) => eventStreamStub(env.INNGEST_EVENT_STREAMS, event).close(runId, stepKey),
-    forget: async (runId, events) => void (await Promise.all(events.map((name) => eventStreamStub(env.INNGEST_EVENT_STREAMS, name).forget(runId)))),
+    register: (registration) => registerInShards(env, registration),
+    close: (runId, event, stepKey, took = null) => settleInShards(env, runId, event, stepKey, took),
+    forget: (runId, events) => forgetInShards(env, runId, events),
     publishEvents: (events) => publishEvents(env, [...events]),
     announceEvents: (events) => announceEvents(env, events),
     notifyParent: (parent, result) => hostedRunStub(env, parent.runId, parent.host).resolveInvoke(parent.stepKey, result),
@@ -120,7 +122,7 @@ export class RunActor extends DurableObject<RunActorEnv> {
   }
 
   /** A matching event for a `step.waitForEvent`. */
-  resolveWait(stepKey: string, event: RunEventPayload): Promise<void> {
+  resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null> {
     return this.host.resolveWait(stepKey, event)
   }
 

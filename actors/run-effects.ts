@@ -46,7 +46,11 @@ export interface RunPorts {
   startRun?(request: StartRunRequest): Promise<unknown>
   /** Registers with the event stream; returns an event that already matched (lookback), if any. */
   register?(registration: WaitRegistration): Promise<RunEventPayload | null>
-  close?(runId: string, event: string, stepKey: string): Promise<void>
+  /**
+   * The run is done with its wait at `stepKey` on `event`: it took event `took`, or none (null,
+   * absent: it timed out). The stream lets go of what the run did not take.
+   */
+  close?(runId: string, event: string, stepKey: string, took?: string | null): Promise<void>
   forget?(runId: string, events: readonly string[]): Promise<void>
   publishEvents?(events: readonly RunEventPayload[]): Promise<unknown>
   /** Queues the run's system events (ids derived from the run); without it, `publishEvents`. */

@@ -197,9 +197,14 @@ export class RunHost {
     return this.inspect()
   }
 
-  /** A matching event for the wait at `stepKey` (from its event stream). Idempotent. */
-  async resolveWait(stepKey: string, event: RunEventPayload): Promise<void> {
-    await this.settleWait(stepKey, { output: toJsonText(event) })
+  /**
+   * A matching event for the wait at `stepKey` (from its event stream). Idempotent.
+   * @returns the id of the event the wait holds now (this one, or one taken before), or null if
+   *   it holds none (it timed out): a sharded stream lets go of the events the run did not take.
+   */
+  async resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null> {
+    if (await this.settleWait(stepKey, { output: toJsonText(event) })) return event.id
+    return takenEventId(this.store.readStep(stepKey)?.output ?? null)
   }
 
   /** How the child run invoked at `stepKey` ended. Idempotent. */
@@ -217,12 +222,14 @@ export class RunHost {
     return inspectRun(this.snapshot ? persistRunSnapshot(this.snapshot) : null, this.store)
   }
 
-  private async settleWait(stepKey: string, outcome: { output: string } | { error: { name: string; message: string } }): Promise<void> {
+  /** Settles the wait at `stepKey` with `outcome`; false if it was already resolved or timed out. */
+  private async settleWait(stepKey: string, outcome: { output: string } | { error: { name: string; message: string } }): Promise<boolean> {
     const timer = this.snapshot?.context.timers.find((t) => t.stepKey === stepKey && t.kind === 'wait')
-    if (!timer) return // already resolved or timed out
+    if (!timer) return false
     const at = this.now()
     this.commit({ type: 'WAIT.RESOLVED', stepKey, at }, () => this.store.settleStep(stepKey, outcome, at))
     await this.continue()
+    return true
   }
 
   /** After a wake or resolution: a new pass if running, else keep the alarm on the next timer. */
@@ -445,4 +452,10 @@ export class RunHost {
     else await storage.setAlarm(at)
     this.alarmAt = at
   }
+}
+
+/** The id of the event a settled wait holds (a timed-out wait's output is null). */
+function takenEventId(output: string | null): string | null {
+  const value = output === null ? null : (JSON.parse(output) as { id?: unknown } | null)
+  return typeof value?.id === 'string' ? value.id : null
 }

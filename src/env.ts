@@ -7,9 +7,9 @@ import type { QueuedEvent } from '../actors/index.js'
 export interface InngestEnv {
   /** One Durable Object per run. */
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
-  /** One Durable Object per event name: recent events, waits and cancellations. */
+  /** One Durable Object per event name (or `INNGEST_STREAM_SHARDS` of them): recent events, waits and cancellations. */
   readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
-  /** Every received event by id, in 16 shards: durable intake, 24 h dedupe, `GET /v1/events`. */
+  /** Every received event by id, in `INNGEST_EVENT_INDEX_SHARDS` shards (16): durable intake, 24 h dedupe, `GET /v1/events`. */
   readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
   /** One Durable Object per (function, cron expression): the schedule, driven by its alarm. */
   readonly INNGEST_CRONS: DurableObjectNamespace<CronActor>
@@ -35,8 +35,16 @@ export interface InngestEnv {
   readonly INNGEST_SYSTEM_LOOKBACK_HOURS?: string
   /** Hours an event stream keeps events for waits' lookback (default 168, 7 days). */
   readonly INNGEST_LOOKBACK_HOURS?: string
+  /** How many objects each event name's stream is spread over (a positive integer, default 1). Changing it: actors/events/stream-shards.ts. */
+  readonly INNGEST_STREAM_SHARDS?: string
+  /** While the stream shard count changes: the count before. Remove it once no wait or lookback reaches back to before the change. */
+  readonly INNGEST_STREAM_SHARDS_PREVIOUS?: string
   /** Largest event in bytes, as JSON (default 3145728, 3 MiB). */
   readonly INNGEST_MAX_EVENT_BYTES?: string
+  /** How many event index shards there are (a positive integer, default 16). Changing it: actors/events/README.md. */
+  readonly INNGEST_EVENT_INDEX_SHARDS?: string
+  /** While the shard count changes: the count before, still read and deduplicated against. Remove it after max(24 h, the retention). */
+  readonly INNGEST_EVENT_INDEX_SHARDS_PREVIOUS?: string
 }
 
 /** Whether the worker runs in dev mode. */

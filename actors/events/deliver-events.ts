@@ -11,17 +11,16 @@
  * and delivering after a crash finishes what was cut short.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventStreamStub, type EventStreamActor, type StreamMatch } from '../event-stream-actor.js'
+import { eventStreamStub, type StreamMatch } from '../event-stream-actor.js'
 import type { FlowGateEnv } from '../flow-gate-rpc.js'
 import { registeredFunctions } from '../registry.js'
-import { hostedRunStub } from '../run-actor.js'
 import { applyFlowGates } from './apply-flow-gates.js'
+import { answerMatch, type ShardedStreamEnv } from './sharded-streams.js'
+import { shardsOfEvent, streamShardCounts } from './stream-shards.js'
 import { triggeredBy } from './trigger-match.js'
 
 /** The bindings delivery uses (and any binding a hosted run's address names). */
-export interface DeliverEnv extends FlowGateEnv {
-  readonly INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor>
-}
+export interface DeliverEnv extends FlowGateEnv, ShardedStreamEnv {}
 
 /** The most one stream call carries: Workers RPC takes 32 MiB, and an isolate has 128 MB. */
 const MAX_GROUP_BYTES = 8 * 1024 * 1024
@@ -37,34 +36,34 @@ export async function startRunsFor(event: RunEventPayload, env: FlowGateEnv): Pr
   return outcomes.flatMap((outcome) => ('runId' in outcome ? [outcome.runId] : []))
 }
 
-/** Resolves the waits and cancels the runs the stream says `event` matched. */
-async function answerMatches(event: RunEventPayload, matches: readonly StreamMatch[], env: DeliverEnv): Promise<void> {
-  await Promise.all(
-    matches.map((match) => {
-      // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS.
-      const run = hostedRunStub(env, match.runId, match.host)
-      return match.kind === 'wait' ? run.resolveWait(match.stepKey, event) : run.cancel(`Cancelled by event ${event.name} (${event.id})`)
-    }),
-  )
+/** A stream call's events: one name's, for one of its shards, in arrival order. */
+interface StreamGroup {
+  readonly shard: number
+  readonly events: RunEventPayload[]
 }
 
-/** `events` by name, then cut into groups of at most MAX_GROUP_BYTES, each in arrival order. */
-function streamGroups(events: readonly RunEventPayload[], sizeOf: (event: RunEventPayload) => number): RunEventPayload[][] {
-  const byName = new Map<string, RunEventPayload[][]>()
-  const bytes = new Map<RunEventPayload[], number>()
+/** `events` by name and stream shard, then cut into groups of at most MAX_GROUP_BYTES, each in arrival order. */
+function streamGroups(events: readonly RunEventPayload[], env: DeliverEnv, sizeOf: (event: RunEventPayload) => number): StreamGroup[] {
+  const counts = streamShardCounts(env)
+  const byStream = new Map<string, StreamGroup[]>()
+  const bytes = new Map<StreamGroup, number>()
   for (const event of events) {
-    const groups = byName.get(event.name) ?? byName.set(event.name, []).get(event.name)!
-    let last = groups.at(-1)
     const size = sizeOf(event)
-    if (!last || (last.length > 0 && bytes.get(last)! + size > MAX_GROUP_BYTES)) {
-      last = []
-      groups.push(last)
-      bytes.set(last, 0)
+    // During a change of shard count an event goes to its shard under each count.
+    for (const shard of shardsOfEvent(counts, event.id)) {
+      const key = `${shard}:${event.name}`
+      const groups = byStream.get(key) ?? byStream.set(key, []).get(key)!
+      let last = groups.at(-1)
+      if (!last || bytes.get(last)! + size > MAX_GROUP_BYTES) {
+        last = { shard, events: [] }
+        groups.push(last)
+        bytes.set(last, 0)
+      }
+      last.events.push(event)
+      bytes.set(last, bytes.get(last)! + size)
     }
-    last.push(event)
-    bytes.set(last, bytes.get(last)! + size)
   }
-  return [...byName.values()].flat()
+  return [...byStream.values()].flat()
 }
 
 /**
@@ -80,17 +79,17 @@ export async function deliverEvents(events: readonly RunEventPayload[], env: Del
     // Runs start beside the stream call, not after it: neither needs the other's answer (a run's
     // own waits find this event by lookback or by ingest, whichever comes second).
     ...events.map((event) => startRunsFor(event, env).catch(failed(event))),
-    ...streamGroups(events, sizeOf).map(async (group) => {
+    ...streamGroups(events, env, sizeOf).map(async ({ shard, events: group }) => {
       let matches: StreamMatch[][]
       try {
-        matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, group[0]!.name).ingestAll(group)
+        matches = await eventStreamStub(env.INNGEST_EVENT_STREAMS, group[0]!.name, shard).ingestAll(group)
         // Acting on an event without its matches would lose them for good: fail it instead.
         if (matches.length !== group.length) throw new Error(`the stream answered ${matches.length} of ${group.length} events`)
       } catch (error) {
         for (const event of group) failures.set(event, error)
         return
       }
-      await Promise.all(group.map((event, index) => answerMatches(event, matches[index]!, env).catch(failed(event))))
+      await Promise.all(group.flatMap((event, index) => matches[index]!.map((match) => answerMatch(env, shard, event, match).catch(failed(event)))))
     }),
   ])
   return events.map((event) => failures.get(event))

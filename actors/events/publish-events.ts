@@ -9,15 +9,14 @@
  */
 import { waitUntil } from 'cloudflare:workers'
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventIndexStub, groupByShard, markRoutedInShards, type EventIndexActor } from '../event-index-actor.js'
+import { claimInShards, markRoutedInShards, type EventIndexEnv } from '../event-index-actor.js'
 import { deliverEvents, type DeliverEnv } from './deliver-events.js'
 import { maxEventBytes } from './prepare-events.js'
 import { eventQueues, type EventQueuesEnv } from './event-queues.js'
 import { eventSizes, queueEvents } from './queue-events.js'
 
 /** The bindings publishing needs. */
-export interface PublishEnv extends DeliverEnv, EventQueuesEnv {
-  readonly INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor>
+export interface PublishEnv extends DeliverEnv, EventQueuesEnv, EventIndexEnv {
   /** Largest event in bytes (default 3 MiB). */
   readonly INNGEST_MAX_EVENT_BYTES?: string
   /** Hours the event index keeps events (default 168, 7 days). */
@@ -64,6 +63,7 @@ export const QUEUE_LEASE_MS = 15_000
  * every new event is stored (and queued, for `queue`); rejects if that fails. An event stored
  * before the failure is a duplicate for a retry of its id, and its shard's outbox delivers it.
  * @throws RangeError for an event over the size limit, before anything is stored
+ * @throws TypeError when a shard count (`INNGEST_EVENT_INDEX_SHARDS`, `_PREVIOUS`) is not a positive integer, before anything is stored
  * @example
  * ```ts
  * const { ids } = await publishEvents(env, prepareEvents(body, Date.now()).events)
@@ -78,8 +78,7 @@ export async function publishEvents(env: PublishEnv, events: readonly RunEventPa
   }
   const via = options.via ?? (events.length <= DIRECT_DELIVERY_MAX ? 'direct' : 'queue')
   const leaseMs = via === 'direct' ? DIRECT_LEASE_MS : QUEUE_LEASE_MS
-  const claims = await Promise.all([...groupByShard(events, (event) => event.id)].map(([shard, batch]) => eventIndexStub(env.INNGEST_EVENT_INDEX, shard).claim(batch, leaseMs)))
-  const fresh = new Set(claims.flat())
+  const fresh = new Set(await claimInShards(env, events, leaseMs))
   // The first event of each fresh id, in input order (a batch may repeat an id).
   const accepted = events.filter((event) => fresh.delete(event.id))
   if (via === 'queue') {
@@ -100,7 +99,7 @@ export async function deliverAndMark(env: PublishEnv, events: readonly RunEventP
     console.error(`inngest.do: could not deliver event ${event.id} (${event.name}); the outbox re-drives it:`, failures[index])
     return false
   })
-  await markRoutedInShards(env.INNGEST_EVENT_INDEX, routed.map((event) => event.id)).catch((error: unknown) =>
+  await markRoutedInShards(env, routed.map((event) => event.id)).catch((error: unknown) =>
     // Unmarked, an event is re-driven once more, which starts nothing new (run ids derive from it).
     console.error('inngest.do: could not mark events routed:', error),
   )

@@ -18,7 +18,7 @@ export const EVENT_RETENTION_MS = 7 * 24 * HOUR_MS
 /**
  * The retention a worker configured (`INNGEST_EVENT_RETENTION_HOURS`, a positive number), else
  * 7 days. The index's storage bounds its sustained intake (~500 B per event per shard): a day
- * instead of a week lets the 16 shards take 7× more. Dedupe never looks further back than this.
+ * instead of a week lets the shards take 7× more. Dedupe never looks further back than this.
  */
 export function eventRetentionMs(configured: string | undefined): number {
   return positiveSetting(configured, EVENT_RETENTION_MS, { unit: HOUR_MS })
@@ -114,7 +114,21 @@ export class EventIndexStore extends SqlStore {
     })
   }
 
-  /** Marks events as routed (their runs, waits and cancellations acted on): they deduplicate, and leave the outbox. */
+  /**
+   * The ids of `ids` stored in the dedupe window at `now` (a claim of them would be a duplicate),
+   * in input order. Reads only: used to dedupe against this shard while another one claims.
+   */
+  storedAmong(ids: readonly string[], now: number): string[] {
+    return ids.filter((id) => {
+      const row = this.sql.exec<{ received_at: number }>('SELECT received_at FROM inngest_events WHERE id = ?', id).toArray()[0]
+      return row !== undefined && this.withinDedupeWindow(row.received_at, now)
+    })
+  }
+
+  /**
+   * Marks events as routed (their runs, waits and cancellations acted on): they deduplicate, and
+   * leave the outbox. An id this shard does not hold (or holds routed) is left alone: nothing is written.
+   */
   markRouted(ids: readonly string[]): void {
     this.storage.transactionSync(() => {
       for (const id of ids) this.sql.exec('UPDATE inngest_events SET routed = 1, due_at = NULL WHERE id = ? AND routed = 0', id)
@@ -209,8 +223,13 @@ export class EventIndexStore extends SqlStore {
       .toArray()[0]
     if (row === undefined) return false
     // Routed or still in the outbox (which delivers it): either way the first event stands.
-    if (row.received_at > now - Math.min(DEDUPE_WINDOW_MS, this.retentionMs)) return true
+    if (this.withinDedupeWindow(row.received_at, now)) return true
     this.chunks.dropStored(row.marker)
     return false
+  }
+
+  /** Whether an event received at `receivedAt` still deduplicates its id at `now`: 24 hours, or the retention if shorter. */
+  private withinDedupeWindow(receivedAt: number, now: number): boolean {
+    return receivedAt > now - Math.min(DEDUPE_WINDOW_MS, this.retentionMs)
   }
 }

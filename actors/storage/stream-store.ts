@@ -77,6 +77,12 @@ export interface OpenRegistration extends Omit<WaitRegistration, 'trigger'> {
   trigger(): RunEventPayload
 }
 
+/** An event as a stream recorded it: when it arrived orders it among its name's events. */
+export interface RecordedEvent {
+  readonly event: RunEventPayload
+  readonly receivedAt: number
+}
+
 type Row = Record<string, string | number | null>
 
 /** The `host` column: NULL (rows from before migration 2 too) means the run's own RunActor. */
@@ -135,26 +141,31 @@ export class StreamStore extends SqlStore {
   }
 
   event(id: string): RunEventPayload | null {
-    const row = this.sql.exec<{ payload: string }>('SELECT payload FROM inngest_stream_events WHERE id = ?', id).toArray()[0]
-    return row ? this.parse<RunEventPayload>(row.payload) : null
+    return this.recorded(id)?.event ?? null
+  }
+
+  /** Event `id` as recorded here, with when it arrived. */
+  recorded(id: string): RecordedEvent | null {
+    const row = this.sql.exec<{ payload: string; received_at: number }>('SELECT payload, received_at FROM inngest_stream_events WHERE id = ?', id).toArray()[0]
+    return row ? { event: this.parse<RunEventPayload>(row.payload), receivedAt: row.received_at } : null
   }
 
   /**
    * The first event, in arrival order, with `ts` at or after `sinceTs` that `accept` takes: read
    * a page at a time, so memory stays bounded and the scan stops at the first match.
    */
-  findSince(sinceTs: number, accept: (event: RunEventPayload) => boolean): RunEventPayload | undefined {
+  findSince(sinceTs: number, accept: (event: RunEventPayload) => boolean): RecordedEvent | undefined {
     // Where the events since `sinceTs` begin, from the ts index alone (no payload read): a wait
     // registered soon after its trigger pages through the few events since, not the whole table.
     const first = this.sql.exec<{ seq: number | null }>('SELECT MIN(seq) AS seq FROM inngest_stream_events INDEXED BY inngest_stream_events_ts WHERE ts >= ?', sinceTs).one().seq
     if (first === null) return undefined
     for (let after = first - 1; ; ) {
       const page = this.sql
-        .exec<{ seq: number; payload: string }>('SELECT seq, payload FROM inngest_stream_events WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?', after, sinceTs, LOOKBACK_PAGE)
+        .exec<{ seq: number; payload: string; received_at: number }>('SELECT seq, payload, received_at FROM inngest_stream_events WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?', after, sinceTs, LOOKBACK_PAGE)
         .toArray()
       for (const row of page) {
         const event = this.parse<RunEventPayload>(row.payload)
-        if (accept(event)) return event
+        if (accept(event)) return { event, receivedAt: row.received_at }
       }
       if (page.length < LOOKBACK_PAGE) return undefined
       after = page.at(-1)!.seq
@@ -176,6 +187,14 @@ export class StreamStore extends SqlStore {
       rows.push(...this.sql.exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE match_path = ? AND match_key = ? AND resolved_by IS NULL`, path, key).toArray())
     }
     return rows.map((row) => this.toOpen(row)).sort((a, b) => a.registeredSeq - b.registeredSeq)
+  }
+
+  /** `runId`'s open waits here, oldest first (where an event a closed wait released may go). */
+  openWaitsOf(runId: string): OpenRegistration[] {
+    return this.sql
+      .exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE run_id = ? AND kind = 'wait' AND resolved_by IS NULL ORDER BY registered_seq`, runId)
+      .toArray()
+      .map((row) => this.toOpen(row))
   }
 
   /** Whether any registration is open (most names have none: their ingest looks no further). */

@@ -9,13 +9,12 @@
  */
 import {
   deliverEvents,
-  eventIndexStub,
+  findStoredEvent,
   isEventRef,
   markRoutedInShards,
   namedBy,
   QUEUE_MESSAGE_BYTES,
   registeredFunctions,
-  shardOf,
   startRunsFor,
   type EventRef,
   type QueuedEvent,
@@ -69,7 +68,7 @@ async function deliverRefs(messages: readonly Message<EventRef>[], env: InngestE
   for (const message of messages) {
     const { ref } = message.body
     try {
-      const stored = await eventIndexStub(env.INNGEST_EVENT_INDEX, shardOf(ref)).get(ref)
+      const stored = await findStoredEvent(env, ref)
       if (!stored) {
         console.error(`inngest.do: queued event ${ref} is no longer in the event index; nothing to deliver`)
         message.ack()
@@ -116,7 +115,7 @@ export async function routeEvents(batch: MessageBatch<QueuedEvent>, env: Inngest
     deliverInline(inline, env),
     deliverRefs(refs, env),
   ])
-  await markRoutedInShards(env.INNGEST_EVENT_INDEX, [...fromInline, ...fromRefs]).catch((error: unknown) =>
+  await markRoutedInShards(env, [...fromInline, ...fromRefs]).catch((error: unknown) =>
     console.error('inngest.do: could not mark events routed (the outbox will re-drive them, harmlessly):', error),
   )
 }

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { decodeTime, isValid } from 'ulid'
-import { deriveRunId, EVENT_INDEX_SHARDS, eventIndexStub, registeredFunctions, runActorStub, shardOf, type StoredEvent } from '../../actors/index.js'
+import { deriveRunId, findStoredEvent, recentInShards, registeredFunctions, runActorStub, type StoredEvent } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { functionsFor } from '../events/route-events.js'
 import { requireSigningKey } from './auth.js'
@@ -30,10 +30,6 @@ function toEventResource({ event, receivedAt }: StoredEvent) {
 
 const metadata = () => ({ fetched_at: new Date().toISOString(), cached_until: null })
 
-function storedEvent(env: InngestEnv, id: string): Promise<StoredEvent | null> {
-  return eventIndexStub(env.INNGEST_EVENT_INDEX, shardOf(id)).get(id)
-}
-
 export const eventRoutes = new Hono<{ Bindings: InngestEnv }>()
   .use('/v1/events/*', requireSigningKey) // matches /v1/events too
   .get('/v1/events', async (c) => {
@@ -43,22 +39,18 @@ export const eventRoutes = new Hono<{ Bindings: InngestEnv }>()
       return c.json({ error: `limit must be an integer from 1 to ${MAX_LIMIT} (got ${limitText})`, field: 'limit', fix: `omit limit for ${DEFAULT_LIMIT}, or pass 1 … ${MAX_LIMIT}` }, 400)
     }
     const cursorId = c.req.query('cursor')
-    const cursor = cursorId === undefined ? undefined : await storedEvent(c.env, cursorId)
+    const cursor = cursorId === undefined ? undefined : await findStoredEvent(c.env, cursorId)
     if (cursor === null) {
       return c.json({ error: `cursor ${cursorId} names no stored event`, field: 'cursor', fix: 'pass the id of the last event of the previous page' }, 400)
     }
     const name = c.req.query('name')
     const query = { limit, ...(name ? { name } : {}), ...(cursor ? { before: { receivedAt: cursor.receivedAt, id: cursor.event.id } } : {}) }
-    const pages = await Promise.all(Array.from({ length: EVENT_INDEX_SHARDS }, (_, shard) => eventIndexStub(c.env.INNGEST_EVENT_INDEX, shard).recent(query)))
-    const events = pages
-      .flat()
-      .sort((a, b) => b.receivedAt - a.receivedAt || (a.event.id < b.event.id ? 1 : a.event.id > b.event.id ? -1 : 0))
-      .slice(0, limit)
+    const events = await recentInShards(c.env, query)
     const last = events.length === limit ? events[limit - 1] : undefined
     return c.json({ data: events.map(toEventResource), metadata: { ...metadata(), next_cursor: last?.event.id ?? null } })
   })
   .get('/v1/events/:eventId', async (c) => {
-    const stored = await storedEvent(c.env, c.req.param('eventId'))
+    const stored = await findStoredEvent(c.env, c.req.param('eventId'))
     if (!stored) return c.json({ error: `event ${c.req.param('eventId')} not found`, fix: 'events are kept 7 days; check the id' }, 404)
     return c.json({ data: toEventResource(stored), metadata: metadata() })
   })
@@ -69,7 +61,7 @@ export const eventRoutes = new Hono<{ Bindings: InngestEnv }>()
    */
   .get('/v1/events/:eventId/runs', async (c) => {
     const eventId = c.req.param('eventId')
-    const stored = await storedEvent(c.env, eventId)
+    const stored = await findStoredEvent(c.env, eventId)
     if (!stored && !isValid(eventId)) return c.json({ error: `event ${eventId} not found`, fix: 'events are kept 7 days; check the id' }, 404)
     const functionIds = stored ? functionsFor(stored.event.name) : registeredFunctions().map(([id]) => id)
     const eventTs = stored?.event.ts ?? decodeTime(eventId)

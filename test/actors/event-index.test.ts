@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
-import { EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/index.js'
+import { DEFAULT_EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/index.js'
 import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore, eventRetentionMs, redriveDelay } from '../../actors/storage/event-index-store.js'
 import { EVENT_INDEX_SCHEMA } from '../../actors/storage/event-index-schema.js'
 import { uniqueLabel } from '../fixtures/probes.js'
@@ -9,7 +9,7 @@ import { testEnv } from '../fixtures/runs.js'
 
 const HOUR = 60 * 60 * 1000
 
-/** A fresh index object per test (not one of the 16 shards the worker uses). */
+/** A fresh index object per test (not one of the shards the worker uses). */
 function freshIndex() {
   const raw = testEnv.INNGEST_EVENT_INDEX.get(testEnv.INNGEST_EVENT_INDEX.idFromName(uniqueLabel('index-test')))
   return { raw, rpc: raw as unknown as EventIndexRpc }
@@ -37,6 +37,28 @@ describe('event index', () => {
     expect(await rpc.claim([first])).toEqual(['order-1'])
     expect(await rpc.claim([{ ...first, data: { attempt: 2 } }])).toEqual([])
     expect((await rpc.get('order-1'))?.event.data).toEqual({ attempt: 1 })
+  })
+
+  it('tells which ids it holds in the dedupe window, and stores none of them', async () => {
+    const t0 = 1_800_000_000_000
+    const seen = await withStore((store) => {
+      store.claim([event('app/a', 'day-old')], t0)
+      store.claim([event('app/a', 'recent')], t0 + DEDUPE_WINDOW_MS)
+      const held = store.storedAmong(['day-old', 'recent', 'never-sent'], t0 + DEDUPE_WINDOW_MS + 1)
+      return { held, stored: store.recent({ limit: 10 }).map((stored) => stored.event.id) }
+    })
+    expect(seen).toEqual({ held: ['recent'], stored: ['recent', 'day-old'] })
+  })
+
+  it('marks only what it holds routed: an unknown id writes nothing', async () => {
+    const { raw, rpc } = freshIndex()
+    const held = event('app/a')
+    await rpc.claim([held])
+    await rpc.markRouted(['never-claimed', held.id])
+    const rows = await runInDurableObject(raw, (_: EventIndexActor, state) =>
+      state.storage.sql.exec<{ id: string; routed: number; due_at: number | null }>('SELECT id, routed, due_at FROM inngest_events').toArray(),
+    )
+    expect(rows).toEqual([{ id: held.id, routed: 1, due_at: null }])
   })
 
   it('claims an id repeated in one batch once, keeping the first', async () => {
@@ -169,9 +191,10 @@ describe('event index', () => {
     expect(seen).toEqual({ againWithin: [], againAfter: ['kept-briefly'], left: ['other'] })
   })
 
-  it('spreads ids over 16 shards, and never moves an id to another shard', () => {
+  it('spreads ids over the 16 shards it has by default, and never moves an id to another shard', () => {
     const shards = new Set(Array.from({ length: 2000 }, () => shardOf(ulid())))
-    expect([...shards].sort((a, b) => a - b)).toEqual(Array.from({ length: EVENT_INDEX_SHARDS }, (_, i) => i))
+    expect(DEFAULT_EVENT_INDEX_SHARDS).toBe(16)
+    expect([...shards].sort((a, b) => a - b)).toEqual(Array.from({ length: DEFAULT_EVENT_INDEX_SHARDS }, (_, i) => i))
     // Pinned: a changed hash would strand stored events (and their dedupe) in the old shard.
     expect([shardOf('order-123'), shardOf('01ARZ3NDEKTSV4RRFFQ69G5FAV')]).toEqual([10, 0])
   })

@@ -25,7 +25,7 @@ describe('lookback retention', () => {
         store.appendEvent(recent, 100_000)
         store.prune(100_500) // the horizon is 40,500: the old event goes, the recent one stays
       })
-      return [store.event(old.id), store.findSince(0, () => true)?.id === recent.id]
+      return [store.event(old.id), store.findSince(0, () => true)?.event.id === recent.id]
     })
     expect(seen).toEqual([null, true])
   })

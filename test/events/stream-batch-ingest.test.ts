@@ -7,15 +7,23 @@ import { createExecutionContext, createMessageBatch, getQueueResult, runDurableO
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
 import { eventStreamStub, type RunEventPayload, type StreamMatch, type WaitRegistration } from '../../actors/index.js'
+import { shardsOfEvent, streamObjectName, streamShardCounts } from '../../actors/events/stream-shards.js'
 import { routeEvents } from '../../src/index.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 
 const HOUR_MS = 60 * 60 * 1000
 const rawRun = (runId: string) => testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId))
-const rawStream = (name: string) => testEnv.INNGEST_EVENT_STREAMS.get(testEnv.INNGEST_EVENT_STREAMS.idFromName(`stream:${name}`))
+const rawStream = (name: string, shard = 0) => testEnv.INNGEST_EVENT_STREAMS.get(testEnv.INNGEST_EVENT_STREAMS.idFromName(streamObjectName(name, shard)))
 const stream = (name: string) => eventStreamStub(testEnv.INNGEST_EVENT_STREAMS, name)
 const event = (name: string, data: Record<string, unknown>): RunEventPayload => ({ name, data, id: ulid(), ts: Date.now(), user: {} })
+const shardOfEvent = (id: string) => shardsOfEvent(streamShardCounts(testEnv), id)[0]!
+/** `other` with an id recorded in the same stream shard as `event`'s. */
+function sameShardAs(event: RunEventPayload, other: RunEventPayload): RunEventPayload {
+  let id = other.id
+  while (shardOfEvent(id) !== shardOfEvent(event.id)) id = ulid()
+  return { ...other, id }
+}
 
 /** A batch as the queue delivers it, message `m<i>` carrying `bodies[i]`. */
 function batchOf(bodies: readonly unknown[]) {
@@ -124,8 +132,12 @@ describe('routeEvents with one stream call per event name', () => {
     for (const runId of [runA, runB, runQ]) await waitForRun(runId, (r) => stateOf(r) === 'waiting')
 
     const granted = (orderId: string, by: string) => event('approval/granted', { orderId, by })
-    const item = (n: number) => event('queue/item', { queue, n })
-    await send([item(1), granted(orderB, 'bob'), item(2), granted(orderA, 'alice'), granted(orderA, 'mallory'), item(3)])
+    // Rivals in one stream shard (the items; alice and mallory): a shard keeps the order of its
+    // own events, shards of one batch answer in any order (actors/events/sharded-streams.ts).
+    const first = event('queue/item', { queue, n: 1 })
+    const item = (n: number) => (n === 1 ? first : sameShardAs(first, event('queue/item', { queue, n })))
+    const alice = granted(orderA, 'alice')
+    await send([item(1), granted(orderB, 'bob'), item(2), alice, sameShardAs(alice, granted(orderA, 'mallory')), item(3)])
     return Promise.all([runA, runB, runQ].map(async (runId) => (await waitForRun(runId, (r) => r.status === 'Completed')).output))
   }
 
@@ -187,11 +199,12 @@ describe('routeEvents with one stream call per event name', () => {
     const label = uniqueLabel('batch-refused')
     const name = `${label}/refused`
     const fine = event(name, { n: 1 })
-    // JSON cannot hold a BigInt: the stream's write throws and its transaction rolls back.
-    const unstorable = event(name, { n: 10n })
+    // JSON cannot hold a BigInt: the stream's write throws and its transaction rolls back. Both
+    // events in one stream shard (the only stream, unsharded), so they share its refusal.
+    const unstorable = sameShardAs(fine, event(name, { n: 10n }))
     const fan = event('fan/out', { label, plan: 'free' })
     expect(await deliver([fine, fan, unstorable])).toEqual({ acked: ['m1'], retried: ['m0', 'm2'] })
-    const stored = await runInDurableObject(rawStream(name), (_, state) => state.storage.sql.exec('SELECT count(*) AS n FROM inngest_stream_events').one().n)
+    const stored = await runInDurableObject(rawStream(name, shardOfEvent(fine.id)), (_, state) => state.storage.sql.exec('SELECT count(*) AS n FROM inngest_stream_events').one().n)
     expect(stored, 'nothing of the refused batch is kept').toBe(0)
     await waitForRun(await runIdFor(fan, 'shop-fan-a'), (r) => r.status === 'Completed')
   })
