@@ -8,20 +8,29 @@
  *   appends must not scan what is stored);
  * - ingest per event with 0 vs `openWaits` open waits filed by `match` (indexed matching), and
  *   with `scannedWaits` waits whose condition cannot be indexed (those are still scanned);
- * - a wait's lookback over `storedEvents` events, paged (it stops at its match).
+ * - a wait's lookback over `storedEvents` events, paged (it stops at its match);
+ * - one registration in a stream of one shard vs in every shard of 16 (sharded streams);
+ * - bytes per stored event in a stream (a typical event and an `inngest/function.finished`) and
+ *   in the event index.
+ *
+ * From these, scale-plan.ts computes what one name at 10,000 events/s takes: shards of each
+ * object, and the load each carries against Cloudflare's per-object limits.
  *
  * The stores are filled inside the object (one transaction per chunk), not through RPC: filling
  * is not what is measured.
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
-import { eventStreamStub, type EventStreamActor, type RunEventPayload, type WaitRegistration } from '../../actors/index.js'
+import { eventStreamStub, type EventIndexActor, type EventStreamActor, type RunEventPayload, type WaitRegistration } from '../../actors/index.js'
+import { registerInShards, type ShardedStreamEnv } from '../../actors/events/sharded-streams.js'
+import { EventIndexStore } from '../../actors/storage/event-index-store.js'
 import { StreamStore } from '../../actors/storage/stream-store.js'
 import { SlotStore } from '../../actors/storage/slot-store.js'
 import { slotStub, type SlotActor } from '../../actors/index.js'
 import { createConcurrency, type ConcurrencyState } from '../../machines/index.js'
 import { env } from 'cloudflare:workers'
 import { fixed, textTable, times } from '../stats.js'
+import { LIMITS, planFor, type PlanInputs } from './scale-plan.js'
 
 export interface ScaleSettings {
   readonly storedEvents: number
@@ -49,14 +58,23 @@ export interface ScaleResult {
   /** ms per concurrency hand-off (a holder releases, the next waiter is granted and told) with few and many queued. */
   readonly handOffSmallMs: number
   readonly handOffLargeMs: number
+  /** Bytes per stored `inngest/function.finished` in a stream, and per event in the event index. */
+  readonly finishedBytesPerEvent: number
+  readonly indexBytesPerEvent: number
+  /** ms for one registration through registerInShards with 1 and with `SHARDED` shards. */
+  readonly registerOneShardMs: number
+  readonly registerShardedMs: number
 }
 
 const BATCH = 100
 const FILL_CHUNK = 5_000
 const streams = (env as unknown as { INNGEST_EVENT_STREAMS: DurableObjectNamespace<EventStreamActor> }).INNGEST_EVENT_STREAMS
 const slots = (env as unknown as { INNGEST_SLOTS: DurableObjectNamespace<SlotActor> }).INNGEST_SLOTS
+const indexes = (env as unknown as { INNGEST_EVENT_INDEX: DurableObjectNamespace<EventIndexActor> }).INNGEST_EVENT_INDEX
 const HOT_LIMIT = 10
 const HAND_OFFS = 50
+const SHARDED = 16
+const REGISTRATIONS = 40
 
 /**
  * Mean ms of a hand-off on one hot key with `queued` runs waiting: a holder releases, the next
@@ -124,6 +142,35 @@ async function ingestMs(name: string, batches: number): Promise<number> {
   return (performance.now() - started) / batches
 }
 
+/** A run's `inngest/function.finished`, as a finished run announces it (trigger and output inside). */
+const finished = (i: number): RunEventPayload => ({
+  name: 'inngest/function.finished',
+  id: ulid(),
+  ts: Date.now(),
+  user: {},
+  data: { function_id: 'app-order-flow', run_id: ulid(), event: event('shop/order.placed', `order-${i}`), result: { ok: true, orderId: `order-${i}` } },
+})
+
+/** Bytes per event in a fresh event index object holding `count` typical events. */
+async function indexBytesPerEvent(count: number): Promise<number> {
+  return runInDurableObject(indexes.get(indexes.idFromName(`events:bench-${ulid()}`)), (_instance, state) => {
+    const store = new EventIndexStore(state.storage)
+    const before = state.storage.sql.databaseSize
+    for (let done = 0; done < count; done += FILL_CHUNK) store.claim(Array.from({ length: Math.min(FILL_CHUNK, count - done) }, (_, i) => event('shop/order.placed', `order-${done + i}`)), Date.now(), null)
+    return (state.storage.sql.databaseSize - before) / count
+  })
+}
+
+/** Mean ms of one wait registered through registerInShards on a fresh name with `shards` shards (no lookback match). */
+async function registerMs(shards: number): Promise<number> {
+  const name = `bench/scale-register-${ulid()}`
+  const sharded: ShardedStreamEnv = { ...(env as unknown as ShardedStreamEnv), INNGEST_STREAM_SHARDS: String(shards) }
+  await registerInShards(sharded, registration(name, 'warm-up', 'event.data.orderId == async.data.orderId', 'warm-up'))
+  const started = performance.now()
+  for (let i = 0; i < REGISTRATIONS; i++) await registerInShards(sharded, registration(name, `run-${i}`, 'event.data.orderId == async.data.orderId', `order-${i}`))
+  return (performance.now() - started) / REGISTRATIONS
+}
+
 export async function scaleScenario(settings: ScaleSettings): Promise<ScaleResult> {
   const empty = await freshStream(() => {})
   const full = await freshStream((store, name) => inChunks(store, settings.storedEvents, () => store.appendEvent(event(name, 'stored'), Date.now())))
@@ -143,8 +190,14 @@ export async function scaleScenario(settings: ScaleSettings): Promise<ScaleResul
   const lookbackMs = performance.now() - lookbackStarted
   const handOffSmallMs = await handOffMs(settings.queuedSmall)
   const handOffLargeMs = await handOffMs(settings.queuedLarge)
+  const sized = Math.max(1_000, Math.round(settings.storedEvents / 10))
+  const finishedFull = await freshStream((store) => inChunks(store, sized, (i) => store.appendEvent(finished(i), Date.now())))
   return {
     settings,
+    finishedBytesPerEvent: (finishedFull.bytes - empty.bytes) / sized,
+    indexBytesPerEvent: await indexBytesPerEvent(sized),
+    registerOneShardMs: await registerMs(1),
+    registerShardedMs: await registerMs(SHARDED),
     handOffSmallMs,
     handOffLargeMs,
     ingestEmptyMs,
@@ -158,9 +211,11 @@ export async function scaleScenario(settings: ScaleSettings): Promise<ScaleResul
 }
 
 /** Cloudflare's documented per-object limits the ceilings are computed from. */
-const OBJECT_REQUESTS_PER_S = 1_000
-const OBJECT_STORAGE_BYTES = 10e9
+const OBJECT_REQUESTS_PER_S = LIMITS.objectRequestsPerS
+const OBJECT_STORAGE_BYTES = LIMITS.objectStorageBytes
 const RETENTION_S = 7 * 24 * 3600
+/** The design target of issue 10: one name at 10,000 events/s with 10,000 open waits and 10,000 open cancellations. */
+const TARGET = { eventsPerS: 10_000, openRegistrations: 20_000, registrationLifetimeS: 3_600 }
 
 export function scaleTable(result: ScaleResult): string {
   const { settings } = result
@@ -181,8 +236,46 @@ export function scaleTable(result: ScaleResult): string {
       `${settings.scannedWaits.toLocaleString('en')} scanned: ${times(result.matchScannedMs / result.matchNoneMs)}`,
     `  lookback of one wait over ${settings.storedEvents.toLocaleString('en')} stored events, no match (every page read): ${fixed(result.lookbackMs, 0)} ms`,
     `  storage: ${fixed(result.bytesPerEvent, 0)} B per stored event; kept 7 days, one object's 10 GB hold ${fixed(storageCeiling, 1)} events/s sustained per name: the ceiling that sharding the stream must lift`,
+    `  one wait registered in a name's stream, mean of ${REGISTRATIONS}: ${fixed(result.registerOneShardMs, 2)} ms with one shard, ${fixed(result.registerShardedMs, 2)} ms in all ${SHARDED} shards (${times(result.registerShardedMs / result.registerOneShardMs)})`,
+    `  bytes per stored event: stream ${fixed(result.bytesPerEvent, 0)} (typical), ${fixed(result.finishedBytesPerEvent, 0)} (inngest/function.finished); event index ${fixed(result.indexBytesPerEvent, 0)}`,
+    ...planTables(result),
     `  hot concurrency key (limit ${HOT_LIMIT}), one hand-off (release → next waiter granted and told), mean of ${HAND_OFFS}: ` +
       `${fixed(result.handOffSmallMs, 2)} ms with ${settings.queuedSmall.toLocaleString('en')} queued, ${fixed(result.handOffLargeMs, 2)} ms with ${settings.queuedLarge.toLocaleString('en')} ` +
       `(${times(result.handOffLargeMs / result.handOffSmallMs)}, goal ≤ 2×): ≈ ${fixed(1_000 / result.handOffLargeMs, 0)} hand-offs/s per key`,
   ].join('\n')
+}
+
+const gb = (bytes: number) => (Number.isNaN(bytes) ? '' : `${fixed(bytes / 1e9, 2)} GB (${fixed((100 * bytes) / OBJECT_STORAGE_BYTES, 0)}%)`)
+const perS = (n: number, limit: number) => `${fixed(n, 0)} (${fixed((100 * n) / limit, 0)}%)`
+
+/** The computed plan for the design target, at the default lookback and retention and at 24 h. */
+function planTables(result: ScaleResult): string[] {
+  return [
+    [168, 168],
+    [24, 24],
+  ].flatMap(([lookbackHours, retentionHours]) => {
+    const inputs: PlanInputs = {
+      ...TARGET,
+      lookbackHours: lookbackHours!,
+      retentionHours: retentionHours!,
+      streamBytesPerEvent: result.bytesPerEvent,
+      indexBytesPerEvent: result.indexBytesPerEvent,
+      finishedBytesPerEvent: result.finishedBytesPerEvent,
+      ingestUsPerEvent: (result.matchIndexedMs * 1_000) / BATCH,
+      registerMs: result.registerOneShardMs,
+    }
+    const rows = planFor(inputs).map((row) => [
+      row.object,
+      String(row.count),
+      row.bound,
+      perS(row.requestsPerS, row.object.includes('queue') ? LIMITS.queueMessagesPerS : OBJECT_REQUESTS_PER_S),
+      gb(row.storageBytes),
+      Number.isNaN(row.cpuMsPerS) ? '' : `${fixed(row.cpuMsPerS, 0)} ms/s (${fixed((100 * row.cpuMsPerS) / LIMITS.cpuMsPerS, 0)}%)`,
+    ])
+    return [
+      `  one name at ${TARGET.eventsPerS.toLocaleString('en')} events/s, ${TARGET.openRegistrations.toLocaleString('en')} open waits + cancellations (open ~1 h each), each event in a publish of its own, ` +
+        `lookback ${lookbackHours} h, index retention ${retentionHours} h: shards for ≤ 50% of each per-object limit, from the costs above`,
+      textTable(['object', 'count', 'bound by', 'requests (msgs)/s each', 'storage each', 'CPU each'], rows),
+    ]
+  })
 }

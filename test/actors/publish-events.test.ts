@@ -81,6 +81,18 @@ describe('publishEvents', () => {
     expect(sent(system.batches)).toEqual([finished.id])
   })
 
+  it('spreads system events over every bound system queue by id', async () => {
+    const [users, system, system1] = [recordingEnv(), recordingEnv(), recordingEnv()]
+    const env = { ...users.env, INNGEST_SYSTEM_EVENTS: system.env.INNGEST_EVENTS, INNGEST_SYSTEM_EVENTS_1: system1.env.INNGEST_EVENTS }
+    const finished = Array.from({ length: 100 }, () => event('inngest/function.finished'))
+    await publishEvents(env, finished, { via: 'queue', system: true })
+    const sent = (batches: QueuedEvent[][]) => batches.flat().map((body) => ('id' in body ? body.id : body.ref))
+    expect(sent(system.batches).length).toBeGreaterThan(25)
+    expect(sent(system1.batches).length).toBeGreaterThan(25)
+    expect(new Set([...sent(system.batches), ...sent(system1.batches)])).toEqual(new Set(finished.map((e) => e.id)))
+    expect(sent(users.batches)).toEqual([])
+  })
+
   it('leaves an event the queue refused in the outbox, whose alarm re-drives it until its run completes', async () => {
     const hello = event('test/hello', { name: 'outboxed' })
     await expect(publishEvents(recordingEnv(true).env, [hello], { via: 'queue' })).rejects.toThrow('queue unavailable')
