@@ -56,32 +56,66 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
    * Synchronous, so atomic; a redelivered event gets its first answer.
    */
   admit(request: AdmitRequest): 'allowed' | 'skipped' {
+    return this.admitAll([request])[0]!
+  }
+
+  /**
+   * `admit` for each request, in order, in one transaction: the answers are those of one call
+   * per request in that order (an event id seen earlier, in this call or before, gets its first
+   * answer). A delivery batch makes one call per gate, not one per event.
+   */
+  admitAll(requests: readonly AdmitRequest[]): Array<'allowed' | 'skipped'> {
+    if (requests.length === 0) return []
     const now = Date.now()
     return this.store.transaction(() => {
-      const known = this.store.outcome(request.eventId)
-      if (known === 'allowed' || known === 'skipped') return known
-      const stored = this.store.read<RateLimitState>()?.state
-      const fresh = request.kind === 'idempotency' ? createIdempotency() : createRateLimit(request)
-      // A deploy may change the limit or period: the window adopts them.
-      const state = stored ? { ...stored, limit: fresh.limit, periodMs: fresh.periodMs } : fresh
-      const decision = admitRateLimited(state, now)
-      this.store.write({ kind: request.kind, functionId: request.functionId, state: decision.state, wakeAt: null })
-      this.store.remember(request.eventId, decision.outcome, now)
-      return decision.outcome
+      let state = this.store.read<RateLimitState>()?.state
+      let decider: AdmitRequest | undefined
+      const answers = requests.map((request) => {
+        const known = this.store.outcome(request.eventId)
+        if (known === 'allowed' || known === 'skipped') return known
+        const fresh = request.kind === 'idempotency' ? createIdempotency() : createRateLimit(request)
+        // A deploy may change the limit or period: the window adopts them.
+        const decision = admitRateLimited(state ? { ...state, limit: fresh.limit, periodMs: fresh.periodMs } : fresh, now)
+        state = decision.state
+        decider = request
+        // Remembered at once, so the same id later in this call finds its answer.
+        this.store.remember(request.eventId, decision.outcome, now)
+        return decision.outcome
+      })
+      if (decider) this.store.write({ kind: decider.kind, functionId: decider.functionId, state, wakeAt: null })
+      return answers
     })
   }
 
   /** `debounce`: the event replaces the pending one; the run starts when its quiet period ends. */
   debounce(request: DebounceRequest): Promise<void> {
+    return this.debounceAll([request])
+  }
+
+  /**
+   * `debounce` for each request, in order (a period already due fires when the next event
+   * arrives, as one at a time), then one commit of the state, the fired runs' starts and the
+   * events decided, then the starts.
+   */
+  debounceAll(requests: readonly DebounceRequest[]): Promise<void> {
     return this.serialized(async () => {
-      const { functionId, event } = request
-      if (this.store.outcome(event.id) === null) {
-        const now = Date.now()
-        const state = this.store.read<DebounceState<RunEventPayload>>()?.state ?? emptyDebounce<RunEventPayload>()
-        const timing = request.timeoutMs === undefined ? { periodMs: request.periodMs } : { periodMs: request.periodMs, timeoutMs: request.timeoutMs }
-        const decision = pushDebounce(state, event, now, timing)
-        const starts = decision.fire ? [await this.startOf(functionId, [decision.fire.event])] : []
-        this.commit('debounce', functionId, decision.state, decision.wakeAt, starts, () => this.store.remember(event.id, 'debounced', now))
+      const now = Date.now()
+      let state = this.store.read<DebounceState<RunEventPayload>>()?.state ?? emptyDebounce<RunEventPayload>()
+      let wakeAt: number | undefined
+      const fired: Array<{ functionId: string; events: RunEventPayload[] }> = []
+      const decided = this.undecided(requests.map((request) => request.event.id))
+      for (const request of requests) {
+        if (!decided.claim(request.event.id)) continue
+        const { periodMs, timeoutMs } = request
+        const decision = pushDebounce(state, request.event, now, timeoutMs === undefined ? { periodMs } : { periodMs, timeoutMs })
+        if (decision.fire) fired.push({ functionId: request.functionId, events: [decision.fire.event] })
+        state = decision.state
+        wakeAt = decision.wakeAt
+      }
+      const functionId = requests.at(-1)?.functionId
+      if (functionId !== undefined && decided.ids.length > 0) {
+        const starts = await Promise.all(fired.map((run) => this.startOf(run.functionId, run.events)))
+        this.commit('debounce', functionId, state, wakeAt, starts, () => decided.ids.forEach((id) => this.store.remember(id, 'debounced', now)))
       }
       await this.act()
     })
@@ -89,23 +123,45 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
 
   /** `batchEvents`: the event joins the open batch; a full batch starts its run at once. */
   batch(request: BatchRequest): Promise<void> {
+    return this.batchAll([request])
+  }
+
+  /**
+   * `batch` for each request, in order (an event that would take the open batch past
+   * MAX_BATCH_BYTES flushes it first; a full batch flushes), then one commit of the state, the
+   * flushed batches' starts and the events decided, then the starts.
+   */
+  batchAll(requests: readonly BatchRequest[]): Promise<void> {
     return this.serialized(async () => {
-      const { functionId, event } = request
-      if (this.store.outcome(event.id) === null) {
-        const now = Date.now()
-        const options = { maxSize: request.maxSize, timeoutMs: request.timeoutMs }
-        let state = this.store.read<BatchState<RunEventPayload>>()?.state ?? emptyBatch<RunEventPayload>()
-        const flushed: RunEventPayload[][] = []
-        if (state.open && jsonByteLength(JSON.stringify([...state.open.events, event])) > MAX_BATCH_BYTES) {
+      const now = Date.now()
+      let state = this.store.read<BatchState<RunEventPayload>>()?.state ?? emptyBatch<RunEventPayload>()
+      // JSON.stringify([...events, event]) is JSON.stringify(events) with "," + the event's JSON
+      // inserted before "]": its size is kept as a sum, not re-encoded for every event.
+      let openBytes = state.open ? jsonByteLength(JSON.stringify(state.open.events)) : 0
+      let wakeAt: number | undefined
+      const flushed: Array<{ functionId: string; events: RunEventPayload[] }> = []
+      const decided = this.undecided(requests.map((request) => request.event.id))
+      for (const request of requests) {
+        const { functionId, event } = request
+        if (!decided.claim(event.id)) continue
+        const eventBytes = jsonByteLength(JSON.stringify(event))
+        if (state.open && openBytes + 1 + eventBytes > MAX_BATCH_BYTES) {
           // Flushing "at infinity" is the core's flush-now: the open batch goes as it is.
           const early = flushDueBatch(state, Number.POSITIVE_INFINITY)
-          if (early.flush) flushed.push([...early.flush])
+          if (early.flush) flushed.push({ functionId, events: [...early.flush] })
           state = early.state
         }
-        const decision = addToBatch(state, event, now, options)
-        if (decision.flush) flushed.push([...decision.flush])
-        const starts = await Promise.all(flushed.map((events) => this.startOf(functionId, events)))
-        this.commit('batch', functionId, decision.state, decision.wakeAt, starts, () => this.store.remember(event.id, 'batched', now))
+        const joined = state.open ? openBytes + 1 + eventBytes : 2 + eventBytes
+        const decision = addToBatch(state, event, now, { maxSize: request.maxSize, timeoutMs: request.timeoutMs })
+        if (decision.flush) flushed.push({ functionId, events: [...decision.flush] })
+        state = decision.state
+        openBytes = state.open ? joined : 0
+        wakeAt = decision.wakeAt
+      }
+      const functionId = requests.at(-1)?.functionId
+      if (functionId !== undefined && decided.ids.length > 0) {
+        const starts = await Promise.all(flushed.map((run) => this.startOf(run.functionId, run.events)))
+        this.commit('batch', functionId, state, wakeAt, starts, () => decided.ids.forEach((id) => this.store.remember(id, 'batched', now)))
       }
       await this.act()
     })
@@ -180,6 +236,24 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
       for (const start of starts) this.store.addStart(start)
       also?.()
     })
+  }
+
+  /**
+   * Which of `eventIds` this gate has not decided yet: `claim(id)` is true the first time an
+   * undecided id is claimed (so an id twice in one call is decided once), and `ids` lists them.
+   */
+  private undecided(eventIds: readonly string[]): { claim(id: string): boolean; readonly ids: string[] } {
+    const known = new Set(eventIds.filter((id) => this.store.outcome(id) !== null))
+    const ids: string[] = []
+    return {
+      ids,
+      claim: (id) => {
+        if (known.has(id)) return false
+        known.add(id)
+        ids.push(id)
+        return true
+      },
+    }
   }
 
   /** The run for `events` (a debounce's fired event, a batch): its id derives from the first. */

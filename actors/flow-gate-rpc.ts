@@ -63,8 +63,14 @@ export interface FlowGateInspection {
 /** The flow gate actor's RPC surface as callers see it. */
 export interface FlowGateRpc {
   admit(request: AdmitRequest): Promise<'allowed' | 'skipped'>
+  /** `admit` for each request in order, in one transaction: one answer per request. */
+  admitAll(requests: readonly AdmitRequest[]): Promise<Array<'allowed' | 'skipped'>>
   debounce(request: DebounceRequest): Promise<void>
+  /** `debounce` for each request in order, committed together. */
+  debounceAll(requests: readonly DebounceRequest[]): Promise<void>
   batch(request: BatchRequest): Promise<void>
+  /** `batch` for each request in order, committed together. */
+  batchAll(requests: readonly BatchRequest[]): Promise<void>
   singleton(request: SingletonRequest): Promise<SingletonVerdict['type']>
   inspect(): Promise<FlowGateInspection | null>
 }
@@ -112,6 +118,11 @@ export async function flowGateFor(
   keySource: string | undefined,
   event: RunEventPayload | undefined,
 ): Promise<FlowGateRpc> {
+  return flowGateStub(namespace, await flowGateNameFor(kind, functionId, keySource, event))
+}
+
+/** The name of the gate `flowGateFor` reaches: events with the same name share one object. */
+export function flowGateNameFor(kind: FlowGateKind, functionId: string, keySource: string | undefined, event: RunEventPayload | undefined): Promise<string> {
   const field = kind === 'idempotency' ? 'idempotency' : `${kind === 'batch' ? 'batchEvents' : kind}.key`
-  return flowGateStub(namespace, await flowGateName(kind, functionId, gateKeyValue(keySource, event, field)))
+  return flowGateName(kind, functionId, gateKeyValue(keySource, event, field))
 }

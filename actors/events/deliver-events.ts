@@ -14,7 +14,7 @@ import type { RunEventPayload } from '../engine/executor.js'
 import { eventStreamStub, type StreamMatch } from '../event-stream-actor.js'
 import type { FlowGateEnv } from '../flow-gate-rpc.js'
 import { registeredFunctions } from '../registry.js'
-import { applyFlowGates } from './apply-flow-gates.js'
+import { applyFlowGatesToEach } from './apply-flow-gates.js'
 import { answerMatch, type ShardedStreamEnv } from './sharded-streams.js'
 import { shardsOfEvent, streamShardCounts } from './stream-shards.js'
 import { triggeredBy } from './trigger-match.js'
@@ -31,9 +31,47 @@ const MAX_GROUP_BYTES = 8 * 1024 * 1024
  * @returns the ids of the runs started or recorded as skipped now.
  */
 export async function startRunsFor(event: RunEventPayload, env: FlowGateEnv): Promise<string[]> {
-  const triggered = registeredFunctions().filter(([, fn]) => triggeredBy(fn.options.triggers, event))
-  const outcomes = await Promise.all(triggered.map(([functionId, fn]) => applyFlowGates(event, functionId, fn, env)))
-  return outcomes.flatMap((outcome) => ('runId' in outcome ? [outcome.runId] : []))
+  const [started] = await startRunsForAll([event], env, () => 0)
+  if (started!.status === 'rejected') throw started!.reason
+  return started!.value
+}
+
+/**
+ * `startRunsFor` for each of `events`, with one call per flow gate object per stage for the
+ * whole batch (apply-flow-gates.ts): the outcomes are those of one event at a time, in order.
+ * Never rejects.
+ * @param sizeOf an event's JSON size in bytes, or a bound on it (gate calls stay under 16 MiB)
+ * @returns per event, in order: the ids of the runs started or recorded as skipped now, or the
+ * error that failed one of its functions (retry the event: every part is idempotent)
+ */
+export async function startRunsForAll(events: readonly RunEventPayload[], env: FlowGateEnv, sizeOf?: (event: RunEventPayload) => number): Promise<Array<PromiseSettledResult<string[]>>> {
+  const functions = registeredFunctions()
+  const errors = new Map<number, unknown>()
+  // Per function (in registration order), the positions of the events that trigger it.
+  const triggering = functions.map(() => [] as number[])
+  events.forEach((event, index) => {
+    try {
+      const hits = functions.flatMap(([, fn], at) => (triggeredBy(fn.options.triggers, event) ? [at] : []))
+      for (const at of hits) triggering[at]!.push(index)
+    } catch (error) {
+      errors.set(index, error)
+    }
+  })
+  const runIds = events.map(() => functions.map(() => [] as string[]))
+  await Promise.all(
+    functions.map(async ([functionId, fn], at) => {
+      const positions = triggering[at]!
+      if (positions.length === 0) return
+      const settled = await applyFlowGatesToEach(positions.map((index) => events[index]!), functionId, fn, env, sizeOf)
+      settled.forEach((result, k) => {
+        const index = positions[k]!
+        if (result.status === 'fulfilled') {
+          if ('runId' in result.value) runIds[index]![at]!.push(result.value.runId)
+        } else if (!errors.has(index)) errors.set(index, result.reason)
+      })
+    }),
+  )
+  return events.map((_, index) => (errors.has(index) ? { status: 'rejected', reason: errors.get(index) } : { status: 'fulfilled', value: runIds[index]!.flat() }))
 }
 
 /** A stream call's events: one name's, for one of its shards, in arrival order. */
@@ -78,7 +116,11 @@ export async function deliverEvents(events: readonly RunEventPayload[], env: Del
   await Promise.all([
     // Runs start beside the stream call, not after it: neither needs the other's answer (a run's
     // own waits find this event by lookback or by ingest, whichever comes second).
-    ...events.map((event) => startRunsFor(event, env).catch(failed(event))),
+    startRunsForAll(events, env, sizeOf).then((started) =>
+      started.forEach((result, index) => {
+        if (result.status === 'rejected') failures.set(events[index]!, result.reason)
+      }),
+    ),
     ...streamGroups(events, env, sizeOf).map(async ({ shard, events: group }) => {
       let matches: StreamMatch[][]
       try {
