@@ -1,8 +1,9 @@
 /**
  * Delivering events: what an event does once it is durably claimed. Every function it triggers
- * gets its run (through its flow gates) while its name's event stream records it and answers
- * the waits and cancellations it resolves (a group of one name's events in one call); then
- * every wait it resolves gets its answer, every run it cancels its cancellation.
+ * gets its run (through its flow gates, one call per gate object for the whole delivery) while
+ * its name's event stream records it and answers the waits and cancellations it resolves (a
+ * group of one name's events per stream shard in one call); then every wait it resolves gets
+ * its answer, every run it cancels its cancellation.
  *
  * The same code serves both ways in: the publisher right after the claim (the hot path: no
  * queue batch window between an event and its run) and the queue consumer (large publishes and
