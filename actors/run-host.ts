@@ -20,6 +20,7 @@ import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
+import { failureHandlerId } from './registry.js'
 import { deliverDueEffects } from './run-effect-delivery.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
@@ -310,7 +311,12 @@ export class RunHost {
     if (outcome.kind === 'suspended') return void this.commit({ type: 'RUN.SUSPENDED', at })
     if (outcome.kind === 'aborted') return
     if (outcome.kind === 'returned') {
-      const output = toJsonText(outcome.output)
+      let output: string
+      try {
+        output = toJsonText(outcome.output, 'the function returned a value that is not JSON')
+      } catch (error) {
+        return this.settle({ kind: 'threw', error })
+      }
       const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes ?? Infinity
       if (!jsonOverLimit(output, limit)) return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
       const error = new RunLimitError(`The handler returned ${jsonByteLength(output)} bytes of JSON, over the ${limit}-byte output limit.`)
@@ -360,7 +366,7 @@ export class RunHost {
       output: run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null,
       streams: this.store.readJson<string[]>('streams') ?? [],
       parent: this.store.readJson<ParentLink>('parent'),
-      hasFailureHandler: this.options.resolve(`${run.functionId}-failure`) !== undefined,
+      hasFailureHandler: this.options.resolve(failureHandlerId(run.functionId)) !== undefined,
     })
     for (const effect of effects) this.store.appendEffect(effect)
   }

@@ -6,6 +6,7 @@
 import type { RunContext } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { deriveRunId } from './engine/run-id.js'
+import { failureHandlerId } from './registry.js'
 import type { ParentLink, RunEffect } from './run-effects.js'
 
 export interface StartRunRequest {
@@ -44,7 +45,7 @@ export function systemEvents(run: RunContext, trigger: RunEventPayload | undefin
   return [finished]
 }
 
-/** The onFailure run of a failed run: `${functionId}-failure`, started with its `inngest/function.failed` event. */
+/** The onFailure run of a failed run: `failureHandlerId(functionId)`, started with its `inngest/function.failed` event. */
 export function failureRun(run: RunContext, failed: RunEventPayload): RunEffect {
-  return { kind: 'start-run', functionId: `${run.functionId}-failure`, event: failed }
+  return { kind: 'start-run', functionId: failureHandlerId(run.functionId), event: failed }
 }

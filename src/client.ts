@@ -2,7 +2,8 @@
  * The Inngest client: create functions and send events, with the official SDK's call shapes so
  * an app moves over by changing its import.
  */
-import { registerFunction, type EngineContext, type EngineHandler, type FunctionOptions } from '../actors/index.js'
+import type { EngineContext, EngineHandler, FunctionOptions } from '../actors/index.js'
+import { failureHandlerId, registerFunctions, type Registration } from '../actors/registry.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
 import { ConfigError, isConfigObject } from './config/config-error.js'
 import { prepareEvents } from './events/prepare-events.js'
@@ -85,19 +86,24 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     if (this.functionIds.has(options.id)) {
       throw new ConfigError(options.id, 'id', `is already used by another function of app "${this.id}"`, 'give every function a unique id')
     }
-    this.functionIds.add(options.id)
     const fn = new InngestFunction(this.id, options)
     const schemas = triggerSchemas(triggers)
-    addSchemas(this.eventSchemas, schemas)
     const { logger } = this.options
     const middleware = [...this.middleware, ...prepareMiddleware((config as { middleware?: MiddlewareEntry[] }).middleware, this, fn)]
     const sdkHandler = (inner: EngineHandler) => withMiddleware(withFunctionReferences(withTypedSteps(inner, this.eventSchemas), this.id), middleware, fn)
-    registerFunction(fn.compositeId, { options, handler: sdkHandler(withEventValidation(handler as EngineHandler, schemas)), ...(logger ? { logger } : {}) })
     const onFailure = (config as FunctionConfig).onFailure
+    const origin = { appId: this.id, functionId: options.id, definition: definitionText(this.id, options, handler, onFailure) }
+    const registrations: Registration[] = [
+      { id: fn.compositeId, fn: { options, handler: sdkHandler(withEventValidation(handler as EngineHandler, schemas)), ...(logger ? { logger } : {}) }, origin },
+    ]
     if (onFailure) {
       const failure = failureFunction(options, onFailure)
-      registerFunction(`${fn.compositeId}-failure`, { options: failure.options, handler: sdkHandler(failure.handler), ...(logger ? { logger } : {}) })
+      registrations.push({ id: failureHandlerId(fn.compositeId), fn: { options: failure.options, handler: sdkHandler(failure.handler), ...(logger ? { logger } : {}) }, origin: { ...origin, generated: 'onFailure' } })
     }
+    // Before the client keeps anything: a refused function leaves no trace.
+    registerFunctions(registrations)
+    this.functionIds.add(options.id)
+    addSchemas(this.eventSchemas, schemas)
     return fn
   }
 
@@ -137,11 +143,23 @@ function withoutInvokeTriggers(options: FunctionOptions): FunctionOptions {
   return { ...options, triggers: options.triggers.filter((trigger) => !('event' in trigger && trigger.event === INVOKED_EVENT)) }
 }
 
-/** The onFailure handler as its own function, started with `inngest/function.failed`. */
+/**
+ * What tells one definition from another: the app, the normalised options and the handlers'
+ * source. The same module evaluated twice gives the same text, so registering it again is harmless.
+ */
+function definitionText(appId: string, options: FunctionOptions, handler: unknown, onFailure: unknown): string {
+  return JSON.stringify([appId, options, String(handler), onFailure === undefined ? null : String(onFailure)])
+}
+
+/**
+ * The onFailure handler as its own function, started with `inngest/function.failed` under the
+ * generated id `failureHandlerId(compositeId)` (Inngest names it `${id}-failure`, an id a user
+ * function could also take).
+ */
 function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, onFailure: (ctx: any) => unknown) {
   return {
     // No triggers: the failed run starts it directly (so it never sees other functions' failures).
-    options: { ...options, id: `${options.id}-failure`, triggers: [], cancelOn: [], flow: { concurrency: [] } },
+    options: { ...options, id: failureHandlerId(options.id), triggers: [], cancelOn: [], flow: { concurrency: [] } },
     handler: (ctx: EngineContext) => {
       const failed = (ctx.event.data.error ?? {}) as { name?: string; message?: string; stack?: string }
       const error = Object.assign(new Error(failed.message ?? 'unknown error'), { name: failed.name ?? 'Error' })

@@ -5,6 +5,7 @@
  * - `inngestRoutes()`: the server side Inngest Cloud would otherwise run: the Event API
  *   (`POST /e/:eventKey`) and the REST API (`/v1/events`, `/v1/events/:id`, `/v1/events/:id/runs`,
  *   `/v1/runs/:id`).
+ * Both answer every error as JSON `{ error, field?, fix? }` (routes/route-error.ts).
  * @example
  * ```ts
  * const app = new Hono()
@@ -13,15 +14,19 @@
  * export default { fetch: app.fetch, queue: routeEvents }
  * ```
  */
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { baseRoutePath, matchedRoutes } from 'hono/route'
 import type { Inngest } from './client.js'
 import type { InngestEnv } from './env.js'
 import { armSchedulesQuietly } from './events/arm-schedules.js'
 import type { InngestFunction } from './inngest-function.js'
 import { eventApiRoutes } from './routes/event-api.js'
 import { eventRoutes } from './routes/events.js'
-import { introspection } from './routes/introspect.js'
+import { INTROSPECTION_METHODS, introspection } from './routes/introspect.js'
+import { answerRouteError, methodNotAllowed, RouteError } from './routes/route-error.js'
 import { runRoutes } from './routes/runs.js'
+
+type Env = { Bindings: InngestEnv }
 
 export interface ServeOptions {
   readonly client: Inngest<any>
@@ -35,16 +40,34 @@ export function serve({ client, functions }: ServeOptions): (c: Context<any>) =>
       throw new TypeError(`serve: function "${fn.id}" belongs to app "${fn.appId}", not "${client.id}". Fix: serve each client's functions with that client.`)
     }
   }
-  return introspection(client.id, functions)
+  const describe = introspection(client.id, functions)
+  // Mounted in the app's own router, beside inngestRoutes(): its errors are answered here.
+  return async (c) => {
+    try {
+      return await describe(c)
+    } catch (error) {
+      if (error instanceof Error) return answerRouteError(error, c)
+      throw error
+    }
+  }
 }
 
-/** The Event API and the REST API, as a Hono app to mount with `app.route('/', inngestRoutes())`. */
-export function inngestRoutes(): Hono<{ Bindings: InngestEnv }> {
+/** Options of `inngestRoutes()`. */
+export interface InngestRoutesOptions {
+  /** Where `serve()` is mounted (default `/api/inngest`, as Inngest's): other methods there answer 405. */
+  readonly servePath?: string
+}
+
+/**
+ * The Event API and the REST API, as a Hono app to mount with `app.route('/', inngestRoutes())`.
+ * It answers every request under its own paths (`/e`, `/v1` and `servePath`, also when mistyped
+ * in case or with doubled slashes) in one JSON shape: an unknown path 404, a known path with
+ * another method 405 with `Allow`, an error thrown by a route per `answerRouteError`. Other paths,
+ * and routes the app registers after mounting it, stay the app's.
+ */
+export function inngestRoutes({ servePath = '/api/inngest' }: InngestRoutesOptions = {}): Hono<{ Bindings: InngestEnv }> {
   const app = new Hono<{ Bindings: InngestEnv }>()
-  app.onError((error, c) => {
-    console.error('inngest.do:', error)
-    return c.json({ error: error.message, name: error.name }, 500)
-  })
+  app.onError(answerRouteError)
   // Any request arms the cron schedules, once per isolate, after the response if it can.
   app.use(async (c, next) => {
     const arming = armSchedulesQuietly(c.env)
@@ -55,5 +78,47 @@ export function inngestRoutes(): Hono<{ Bindings: InngestEnv }> {
     }
     await next()
   })
-  return app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes)
+  app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes)
+  return app.all('*', answerUnmatched(app, servePath))
+}
+
+const PROBED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/** A path as a mistyped request may spell it: lower case, no doubled or trailing slash. */
+const looseForm = (path: string) => path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1').toLowerCase()
+
+/** The methods `app`'s routes take at `path` (`HEAD` with `GET`, as Hono answers it) and that route's pattern. */
+function routeAt(app: Hono<Env>, path: string): { methods: string[]; pattern: string } {
+  let pattern = path
+  const methods = PROBED_METHODS.filter((method) => {
+    const route = app.router.match(method, path)[0].map(([[, route]]) => route).find((route) => route.method === method)
+    if (route) pattern = route.path
+    return route !== undefined
+  })
+  return { methods: methods.flatMap((method) => (method === 'GET' ? ['GET', 'HEAD'] : [method])), pattern }
+}
+
+/**
+ * The last route of `inngestRoutes()`: a request under its paths that no route answered gets a
+ * 405 naming the methods its path takes, or a 404 listing the routes. Paths are matched exactly
+ * (case-sensitive, single slashes, as Inngest's): `/V1/events` and `//v1/events` are 404s, not
+ * aliases, so nothing in front of the worker that filters by path can be stepped around.
+ */
+function answerUnmatched(app: Hono<Env>, servePath: string): MiddlewareHandler<Env> {
+  const routes = app.routes.filter((route) => route.method !== 'ALL')
+  const firstSegment = (path: string) => looseForm(path).split('/')[1]
+  const prefixes = new Set(routes.map((route) => firstSegment(route.path))) // e, v1
+  const listing = new Map<string, Set<string>>([[servePath, new Set(['GET', 'PUT'])]])
+  for (const { method, path } of routes) listing.set(path, (listing.get(path) ?? new Set()).add(method))
+  const fix = `paths are case-sensitive, with single slashes; the routes here: ${[...listing].map(([path, methods]) => `${[...methods].join(', ')} ${path}`).join('; ')}`
+  return async (c, next) => {
+    const base = baseRoutePath(c)
+    const path = base !== '/' && c.req.path.startsWith(base) ? c.req.path.slice(base.length) || '/' : c.req.path
+    const atServePath = looseForm(c.req.path) === looseForm(servePath)
+    // Routes the app registered after mounting these, and paths not ours, stay the app's.
+    if (!(atServePath || prefixes.has(firstSegment(path))) || matchedRoutes(c).length > c.req.routeIndex + 1) return next()
+    const { methods, pattern } = c.req.path === servePath ? { methods: INTROSPECTION_METHODS, pattern: servePath } : routeAt(app, path)
+    if (methods.length > 0 && !methods.includes(c.req.method)) throw methodNotAllowed(c.req.method, pattern, methods)
+    throw new RouteError(404, 'not found', { fix })
+  }
 }

@@ -194,7 +194,7 @@ export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent
   retries?: RetriesConfig
   /** Engine limits: steps per run (default 1,000, up to 100,000) and step output bytes (default 4 MB). */
   limits?: { steps?: number; stepOutputBytes?: number }
-  /** Runs once the function failed for good, as its own function `${id}-failure`. */
+  /** Runs once the function failed for good, as its own function `<app>-${id}:failure` (a form no user function id can take). */
   onFailure?: (ctx: FailureHandlerContext<Events, TriggerEvent>) => unknown
   concurrency?: number | { limit: number; key?: string; scope?: 'fn' | 'env' | 'account' } | Array<{ limit: number; key?: string; scope?: 'fn' | 'env' | 'account' }>
   throttle?: { limit: number; period: Duration; burst?: number; key?: string }

@@ -17,6 +17,8 @@ import './fixtures/flow-history-functions.js'
 import './fixtures/logger-functions.js'
 import './fixtures/middleware-functions.js'
 import './fixtures/large-event-functions.js'
+import './fixtures/identity-functions.js'
+import './fixtures/unstorable-value-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'

@@ -5,6 +5,7 @@
  */
 import type { SerializedError } from '../../machines/index.js'
 import { durationToMs, wakeTimeToMs } from './duration.js'
+import type { JsonProblem } from './jsonify.js'
 
 /** Throw to fail a step or run at once, without further retries. */
 export class NonRetriableError extends Error {
@@ -52,6 +53,21 @@ export class RunLimitError extends NonRetriableError {
   override name = 'RunLimitError'
 }
 
+/**
+ * A value to store (a step's result, a run's output, `step.invoke` data) has no JSON text: a
+ * BigInt or a circular reference. It would fail the same on every attempt, so it is not retried.
+ */
+export class UnstorableValueError extends NonRetriableError {
+  override name = 'UnstorableValueError'
+  constructor(
+    message: string,
+    /** What cannot be written, and its path from the value's root (`$`). */
+    readonly problem: JsonProblem,
+  ) {
+    super(message)
+  }
+}
+
 /** Error as data, for step rows, the machine context and the API. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof Error) {
@@ -71,7 +87,7 @@ function safeStringify(value: unknown): string {
 /** Whether an error must not be retried: recognised by name across bundles and RPC. */
 export function isNonRetriable(error: unknown): boolean {
   if (!(error instanceof Error)) return false
-  return ['NonRetriableError', 'NonDeterminismError', 'RunLimitError'].includes(error.name) || (error as { nonRetriable?: unknown }).nonRetriable === true
+  return ['NonRetriableError', 'NonDeterminismError', 'RunLimitError', 'UnstorableValueError'].includes(error.name) || (error as { nonRetriable?: unknown }).nonRetriable === true
 }
 
 /** Marks an error (a bad argument, say) as failing the same on every attempt. */

@@ -144,7 +144,7 @@ export class HandlerPass {
     let result: { output: string } | { error: unknown }
     this.executing++
     try {
-      result = { output: toJsonText(await fn()) }
+      result = { output: toJsonText(await fn(), `step "${step.id}" returned a value that is not JSON`) }
     } catch (error) {
       result = { error }
     }

@@ -22,10 +22,30 @@ async function randomPart(seed: string): Promise<string> {
   return text
 }
 
-/** The id of the run of `functionId` for event `eventId` with timestamp `eventTs`. */
+/** The largest time a ULID holds (48 bits of milliseconds). */
+const MAX_ULID_TIME = 2 ** 48 - 1
+
+/**
+ * The time a ULID-shaped id carries, or undefined: for any other id, and for a 26-character
+ * custom id that only looks like a ULID (`decodeTime` throws when its time overflows 48 bits).
+ */
+export function ulidTime(id: string): number | undefined {
+  if (!isValid(id)) return undefined
+  try {
+    return decodeTime(id)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The id of the run of `functionId` for event `eventId` with timestamp `eventTs`. Never throws:
+ * a time a ULID cannot hold (an event stored before `ts` was range-checked) is clamped.
+ */
 export async function deriveRunId(eventId: string, functionId: string, eventTs: number): Promise<string> {
-  const time = isValid(eventId) ? decodeTime(eventId) : eventTs
-  return encodeTime(Math.max(0, Math.floor(time)), 10) + (await randomPart(`${eventId}\u0000${functionId}\u0000${eventTs}`))
+  const time = ulidTime(eventId) ?? eventTs
+  const encodable = Number.isFinite(time) ? Math.min(MAX_ULID_TIME, Math.max(0, Math.floor(time))) : 0
+  return encodeTime(encodable, 10) + (await randomPart(`${eventId}\u0000${functionId}\u0000${eventTs}`))
 }
 
 /** The id of the `index`th event sent by step `stepKey` of run `runId`: the same on every replay. */

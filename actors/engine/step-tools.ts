@@ -3,13 +3,14 @@
  * the pass. A bad argument fails at the call, naming the step, and is not retried.
  */
 import { prepareEvents } from '../events/prepare-events.js'
-import { findFunction } from '../registry.js'
+import { findFunction, isGeneratedFunction } from '../registry.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
 import { markNonRetriable } from './errors.js'
 import type { StepRecorder } from './executor.js'
 import { compileExpression, matchToIf } from './expression.js'
 import type { EngineStepTools, InvokeTarget, StepIdInput } from './function-definition.js'
 import type { HandlerPass } from './handler-pass.js'
+import { toJsonText } from './jsonify.js'
 import { deriveStepEventId } from './run-id.js'
 
 function stepId(id: StepIdInput, tool: string): string {
@@ -31,6 +32,9 @@ function invokeTarget(target: InvokeTarget, key: string): string {
   const functionId = typeof target === 'string' ? target : target?.compositeId
   if (typeof functionId !== 'string' || !findFunction(functionId)) {
     throw new TypeError(`step "${key}": step.invoke's function is not a function of this worker (got ${JSON.stringify(functionId ?? target)}). Fix: pass the value createFunction returned, or its "app-id" composite id.`)
+  }
+  if (isGeneratedFunction(functionId)) {
+    throw new TypeError(`step "${key}": step.invoke's function ${JSON.stringify(functionId)} is an onFailure handler, which only a failed run starts. Fix: invoke a function created with createFunction.`)
   }
   return functionId
 }
@@ -102,6 +106,8 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
       const functionId = invokeTarget(options?.function, key)
       const data = options.data ?? {}
       if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError(`step "${key}": step.invoke's data must be an object.`)
+      // The child's event carries it as JSON: what cannot be written fails here, naming the path.
+      toJsonText(data, `step "${key}": step.invoke's data is not JSON`)
       const timeout = checkSleep(options.timeout === undefined ? MAX_SLEEP_MS : durationToMs(options.timeout, `step "${key}" timeout`), key)
       return pass.await(key, 'invoke', (now) => now + timeout, (row) => recorder.requestInvoke(row, { functionId, data, timeoutAt: row.wakeAt ?? 0 }))
     },

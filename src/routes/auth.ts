@@ -1,9 +1,12 @@
 /**
- * REST authentication, as Inngest's API: `Authorization: Bearer <signing key>`, except in dev
- * mode (`INNGEST_DEV=1`), where the API is open like the Inngest dev server.
+ * Keys, as Inngest checks them: the REST API and the full introspection take
+ * `Authorization: Bearer <signing key>`, the Event API takes an event key in its path. Dev mode
+ * (`INNGEST_DEV=1`) checks neither, like the Inngest dev server. Every key is compared in
+ * constant time.
  */
 import type { MiddlewareHandler } from 'hono'
 import { isDevMode, type InngestEnv } from '../env.js'
+import { RouteError } from './route-error.js'
 
 /** Constant-time comparison: a wrong key takes as long to reject as a nearly right one. */
 function sameKey(given: string, expected: string): boolean {
@@ -14,12 +17,40 @@ function sameKey(given: string, expected: string): boolean {
   return diff === 0
 }
 
+/**
+ * The credentials of an `Authorization: Bearer <token>` header, or `undefined` when the header
+ * is absent or uses another scheme. The scheme is case-insensitive (RFC 7235 §2.1).
+ */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1]
+}
+
+/** Whether `authorization` carries the signing key (`INNGEST_SIGNING_KEY`); never without one set. */
+export function carriesSigningKey(env: InngestEnv, authorization: string | undefined): boolean {
+  const expected = env.INNGEST_SIGNING_KEY
+  const given = bearerToken(authorization)
+  return Boolean(expected) && given !== undefined && sameKey(given, expected!)
+}
+
+/** Whether `key` is one of `INNGEST_EVENT_KEY`'s comma-separated keys; any key in dev mode. */
+export function acceptsEventKey(env: InngestEnv, key: string): boolean {
+  if (isDevMode(env)) return true
+  const keys = (env.INNGEST_EVENT_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean)
+  let accepted = false
+  for (const expected of keys) accepted = sameKey(key, expected) || accepted // compares with every key, found or not
+  return accepted
+}
+
+const SEND_BEARER = 'send Authorization: Bearer <INNGEST_SIGNING_KEY>, or run in dev mode (INNGEST_DEV=1)'
+
+/** The REST API's guard: the signing key as a Bearer token, except in dev mode. Refuses with a 401. */
 export const requireSigningKey: MiddlewareHandler<{ Bindings: InngestEnv }> = async (c, next) => {
   if (isDevMode(c.env)) return next()
-  const expected = c.env.INNGEST_SIGNING_KEY
-  const given = c.req.header('authorization')?.replace(/^Bearer\s+/i, '')
-  if (!expected || !given || !sameKey(given, expected)) {
-    return c.json({ error: 'Unauthorized', fix: 'send Authorization: Bearer <INNGEST_SIGNING_KEY>, or run in dev mode (INNGEST_DEV=1)' }, 401)
+  const authorization = c.req.header('authorization')
+  const challenge = { 'www-authenticate': 'Bearer' }
+  if (authorization !== undefined && bearerToken(authorization) === undefined) {
+    throw new RouteError(401, 'Authorization must use the Bearer scheme', { field: 'authorization', fix: SEND_BEARER, headers: challenge })
   }
+  if (!carriesSigningKey(c.env, authorization)) throw new RouteError(401, 'Unauthorized', { fix: SEND_BEARER, headers: challenge })
   return next()
 }

@@ -8,7 +8,9 @@
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { maxEventBytes, parseEventIdSeed, positiveSetting, prepareEvents, publishEvents } from '../../actors/index.js'
-import { isDevMode, type InngestEnv } from '../env.js'
+import { MAX_DATA_DEPTH } from '../../actors/events/prepare-events.js'
+import type { InngestEnv } from '../env.js'
+import { acceptsEventKey } from './auth.js'
 
 type Env = { Bindings: InngestEnv }
 
@@ -20,11 +22,6 @@ export const MAX_EVENTS_PER_REQUEST = 5_000
 /** `INNGEST_MAX_EVENT_BODY_BYTES`, else the largest event (`INNGEST_MAX_EVENT_BYTES`, 3 MiB) plus headroom. */
 function maxBodyBytes(env: InngestEnv): number {
   return positiveSetting(env.INNGEST_MAX_EVENT_BODY_BYTES, maxEventBytes(env.INNGEST_MAX_EVENT_BYTES) + EVENT_BODY_HEADROOM_BYTES, { integer: true })
-}
-
-function acceptsEventKey(env: InngestEnv, key: string): boolean {
-  if (isDevMode(env)) return true
-  return (env.INNGEST_EVENT_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean).includes(key)
 }
 
 /** An Event API error: Inngest's `{ ids, status, error }` plus the field and the fix. */
@@ -50,7 +47,11 @@ export const eventApiRoutes = new Hono<Env>()
       let body: unknown
       try {
         body = JSON.parse(await c.req.text())
-      } catch {
+      } catch (error) {
+        // A parser that gives up on depth throws RangeError: the body is JSON, only too deep.
+        if (error instanceof RangeError) {
+          return reject(c, 400, 'body is nested too deep to parse', { field: 'body', fix: `keep data and user at most ${MAX_DATA_DEPTH} levels deep` })
+        }
         return reject(c, 400, 'body is not valid JSON', { field: 'body', fix: 'send a JSON event or array of events' })
       }
       if (Array.isArray(body) && body.length > MAX_EVENTS_PER_REQUEST) {

@@ -4,8 +4,8 @@
  * `GET /v1/events/:id/runs`. Events are read from the event index (kept 7 days).
  */
 import { Hono } from 'hono'
-import { decodeTime, isValid } from 'ulid'
 import { deriveRunId, findStoredEvent, recentInShards, registeredFunctions, runActorStub, type StoredEvent } from '../../actors/index.js'
+import { ulidTime } from '../../actors/engine/run-id.js'
 import type { InngestEnv } from '../env.js'
 import { functionsFor } from '../events/route-events.js'
 import { requireSigningKey } from './auth.js'
@@ -62,9 +62,9 @@ export const eventRoutes = new Hono<{ Bindings: InngestEnv }>()
   .get('/v1/events/:eventId/runs', async (c) => {
     const eventId = c.req.param('eventId')
     const stored = await findStoredEvent(c.env, eventId)
-    if (!stored && !isValid(eventId)) return c.json({ error: `event ${eventId} not found`, fix: 'events are kept 7 days; check the id' }, 404)
+    const eventTs = stored?.event.ts ?? ulidTime(eventId)
+    if (eventTs === undefined) return c.json({ error: `event ${eventId} not found`, fix: 'events are kept 7 days; check the id' }, 404)
     const functionIds = stored ? functionsFor(stored.event.name) : registeredFunctions().map(([id]) => id)
-    const eventTs = stored?.event.ts ?? decodeTime(eventId)
     const runs = await Promise.all(
       functionIds.map(async (functionId) => {
         // Probing a run actor that never started stores nothing.

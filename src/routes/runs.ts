@@ -6,6 +6,7 @@ import { Hono } from 'hono'
 import { runActorStub, type RunInspection } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { requireSigningKey } from './auth.js'
+import { RouteError } from './route-error.js'
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 
@@ -31,12 +32,10 @@ export const runRoutes = new Hono<{ Bindings: InngestEnv }>()
   .use('/v1/runs/*', requireSigningKey)
   .on(['GET', 'DELETE'], '/v1/runs/:runId', async (c) => {
     const runId = c.req.param('runId')
-    if (!ULID.test(runId)) {
-      return c.json({ error: 'runId is not a run id', field: 'runId', fix: 'use the 26-character ULID of a run' }, 400)
-    }
+    if (!ULID.test(runId)) throw new RouteError(400, 'runId is not a run id', { field: 'runId', fix: 'use the 26-character ULID of a run' })
     const stub = runActorStub(c.env.INNGEST_RUNS, runId)
     const run = await stub.inspect()
-    if (run.status === 'Unknown') return c.json({ error: `run ${runId} not found` }, 404)
+    if (run.status === 'Unknown') throw new RouteError(404, `run ${runId} not found`, { field: 'runId', fix: 'check the id: GET /v1/events/:eventId/runs lists the runs an event started' })
     const current = c.req.method === 'DELETE' ? await stub.cancel() : run
     return c.json({ data: toRunResource(runId, current), metadata: { fetched_at: new Date().toISOString(), cached_until: null } })
   })

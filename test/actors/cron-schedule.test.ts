@@ -1,6 +1,6 @@
 import { createScheduledController, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { cronActorName, cronActorStub, deriveRunId, findFunction, registerFunction, type CronActor } from '../../actors/index.js'
+import { cronActorName, cronActorStub, deriveRunId, findFunction, publishEvents, registerFunction, type CronActor } from '../../actors/index.js'
 import { routeSchedules } from '../../src/index.js'
 import { cronTriggers } from '../../src/events/arm-schedules.js'
 import { hits } from '../fixtures/probes.js'
@@ -155,8 +155,11 @@ describe('cron schedules', () => {
     }
     expect((await cron('shop-cron-bystander', expression).arm('shop-cron-bystander', expression)).lastTick).toBeNull()
 
-    // A inngest/scheduled.timer sent as an event starts its listener, never a cron function.
-    const sent = await sendEvent('inngest/scheduled.timer', { cron: expression })
+    // A inngest/scheduled.timer published as an event (outside senders may not: inngest/ names
+    // are reserved) starts its listener, never a cron function.
+    await expect(sendEvent('inngest/scheduled.timer', { cron: expression })).rejects.toThrow(/reserved/)
+    const sent = { name: 'inngest/scheduled.timer', id: `timer-${tick}`, ts: Date.now(), data: { cron: expression }, user: {} }
+    await publishEvents(testEnv, [sent])
     await waitForRun(await runIdFor(sent, 'shop-timer-listener'), (run) => run.status === 'Completed')
     expect((await runStub(await runIdFor(sent, functionId)).inspect()).status).toBe('Unknown')
   })

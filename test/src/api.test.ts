@@ -69,8 +69,8 @@ describe('REST API', () => {
     expect(runs.data.map((r) => r.function_id)).toEqual(['shop-hello-world'])
   })
 
-  it('describes the served functions at /api/inngest', async () => {
-    const body = (await (await request('/api/inngest')).json()) as { app_id: string; mode: string; functions: Array<{ id: string }> }
+  it('describes the served functions at /api/inngest to the signing key', async () => {
+    const body = (await (await request('/api/inngest', { headers: AUTH })).json()) as { app_id: string; mode: string; functions: Array<{ id: string }> }
     expect(body).toMatchObject({ app_id: 'shop', mode: 'cloud' })
     expect(body.functions.map((f) => f.id)).toContain('shop-process-order')
   })

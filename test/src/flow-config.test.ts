@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError } from '../../src/config/config-error'
 import { normalizeFlowControl } from '../../src/config/normalize-flow-control'
 import { normalizeFunctionConfig } from '../../src/config/normalize-function-config'
-import { findFunction } from '../../actors/registry.js'
+import { failureHandlerId, findFunction } from '../../actors/registry.js'
 import { Inngest } from '../../src/index.js'
 
 const EVENT = { event: 'shop/order.placed' }
@@ -173,6 +173,6 @@ describe('normalizeFlowControl', () => {
     const fn = app.createFunction({ id: 'f', concurrency: 5, debounce: { period: '5s' }, onFailure: () => undefined }, EVENT, () => 1)
     expect(fn.options.flow).toStrictEqual({ concurrency: [{ limit: 5, scope: 'fn' }], debounce: { periodMs: 5_000 } })
     // Inngest registers onFailure as a function of its own, without the parent's flow control.
-    expect(findFunction(`${fn.compositeId}-failure`)?.options.flow).toStrictEqual({ concurrency: [] })
+    expect(findFunction(failureHandlerId(fn.compositeId))?.options.flow).toStrictEqual({ concurrency: [] })
   })
 })
