@@ -25,11 +25,30 @@ export function bearerToken(authorization: string | undefined): string | undefin
   return /^bearer +(\S+) *$/i.exec(authorization ?? '')?.[1]
 }
 
-/** Whether `authorization` carries the signing key (`INNGEST_SIGNING_KEY`); never without one set. */
-export function carriesSigningKey(env: InngestEnv, authorization: string | undefined): boolean {
+/**
+ * The signing key as the official SDK sends it to the server: the prefix (`signkey-prod-`) kept,
+ * the rest hex-decoded and hashed with SHA-256 (inngest-js `hashSigningKey`). Decoding stops at
+ * the first pair that is not hex, as Node's `update(key, 'hex')` the SDK uses does.
+ */
+export async function hashedSigningKey(key: string): Promise<string> {
+  const prefix = /^signkey-\w+-/.exec(key)?.[0] ?? ''
+  const hex = /^(?:[0-9a-f]{2})*/i.exec(key.slice(prefix.length))![0]
+  const bytes = Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16))
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  return prefix + [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Whether `authorization` carries the signing key (`INNGEST_SIGNING_KEY`), plain or hashed as the
+ * official SDK sends it (Inngest's server takes both); never without one set.
+ */
+export async function carriesSigningKey(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
   const expected = env.INNGEST_SIGNING_KEY
   const given = bearerToken(authorization)
-  return Boolean(expected) && given !== undefined && sameKey(given, expected!)
+  if (!expected || given === undefined) return false
+  const hashed = await hashedSigningKey(expected)
+  // Both compared, whichever matches: the time taken says nothing about which form was close.
+  return [sameKey(given, expected), sameKey(given, hashed)].includes(true)
 }
 
 /** Whether `key` is one of `INNGEST_EVENT_KEY`'s comma-separated keys; any key in dev mode. */
@@ -51,6 +70,6 @@ export const requireSigningKey: MiddlewareHandler<{ Bindings: InngestEnv }> = as
   if (authorization !== undefined && bearerToken(authorization) === undefined) {
     throw new RouteError(401, 'Authorization must use the Bearer scheme', { field: 'authorization', fix: SEND_BEARER, headers: challenge })
   }
-  if (!carriesSigningKey(c.env, authorization)) throw new RouteError(401, 'Unauthorized', { fix: SEND_BEARER, headers: challenge })
+  if (!(await carriesSigningKey(c.env, authorization))) throw new RouteError(401, 'Unauthorized', { fix: SEND_BEARER, headers: challenge })
   return next()
 }

@@ -40,19 +40,19 @@ export function introspection(appId: string, functions: readonly InngestFunction
     has_signing_key: Boolean(env.INNGEST_SIGNING_KEY),
     functions: functions.map((fn) => ({ id: fn.compositeId, name: fn.name, triggers: fn.options.triggers })),
   })
-  const describe = (c: Context<{ Bindings: InngestEnv }>) => {
+  const describe = async (c: Context<{ Bindings: InngestEnv }>) => {
     if (isDevMode(c.env)) return fullForm(c.env)
     const open = unauthenticatedForm(c.env, functions.length)
-    if (!carriesSigningKey(c.env, c.req.header('authorization'))) return open
+    if (!(await carriesSigningKey(c.env, c.req.header('authorization')))) return open
     return { ...open, ...fullForm(c.env), authentication_succeeded: true }
   }
-  return (c: Context<{ Bindings: InngestEnv }>) => {
+  return async (c: Context<{ Bindings: InngestEnv }>) => {
     switch (c.req.method) {
       case 'GET':
       case 'HEAD':
-        return c.json(describe(c))
+        return c.json(await describe(c))
       case 'PUT':
-        return c.json({ ...describe(c), message: 'Functions are registered in-process; nothing to sync.' })
+        return c.json({ ...(await describe(c)), message: 'Functions are registered in-process; nothing to sync.' })
       default:
         throw methodNotAllowed(c.req.method, routePath(c), INTROSPECTION_METHODS, 'functions run in-process, so there is nothing to call: GET or PUT here, send events to POST /e/:eventKey')
     }

@@ -3,10 +3,11 @@
  * 5xx, 405 with `Allow` for a known path, no internal detail outside dev mode, introspection
  * that needs the signing key, Bearer-only auth and event keys compared in full.
  */
+import { createHash } from 'node:crypto'
 import { Hono } from 'hono'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { inngestRoutes, serve } from '../../src/hono.js'
-import { acceptsEventKey } from '../../src/routes/auth.js'
+import { acceptsEventKey, hashedSigningKey } from '../../src/routes/auth.js'
 import { cronFires } from '../fixtures/cron-functions.js'
 import { helloWorld, inngest } from '../fixtures/seed-functions.js'
 import { AUTH, request, testEnv } from '../fixtures/runs.js'
@@ -137,6 +138,16 @@ describe('introspection at /api/inngest', () => {
         { id: 'shop-cron-fires', triggers: [{ cron: '0 9 * * *' }] },
       ],
     })
+  })
+
+  it('takes the signing key hashed as the official SDK sends it, on the REST API and introspection', async () => {
+    // inngest-js hashSigningKey: prefix kept, the rest hex-decoded and hashed (Node's crypto here).
+    const hashed = `signkey-test-${createHash('sha256').update('0123456789', 'hex').digest('hex')}`
+    expect(await hashedSigningKey('signkey-test-0123456789')).toBe(hashed)
+    const introspected = await served.request('/api/inngest', { headers: { authorization: `Bearer ${hashed}` } }, testEnv)
+    expect(await introspected.json()).toMatchObject({ authentication_succeeded: true })
+    expect((await request('/v1/events?limit=1', { headers: { authorization: `Bearer ${hashed}` } })).status).toBe(200)
+    expect((await request('/v1/events?limit=1', { headers: { authorization: `Bearer ${hashed.slice(0, -1)}${hashed.endsWith('0') ? '1' : '0'}` } })).status).toBe(401)
   })
 
   it.each(['1', 'true'])('answers the full form to anyone in dev mode (INNGEST_DEV=%s), as before', async (dev) => {
