@@ -20,6 +20,7 @@ import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
 import { performEffect } from './perform-effect.js'
+import { noteInterruptedPass } from './run-interruptions.js'
 import { failureHandlerId } from './registry.js'
 import { deliverDueEffects } from './run-effect-delivery.js'
 import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
@@ -68,6 +69,10 @@ export class RunHost {
   private alarmAt: number | null | undefined
   /** Set when a lease renewal failed during the pass: it stops at its next step. */
   private leaseLost = false
+  /** Whether this object started a pass: a `running` run it did not start was cut short (run-interruptions.ts). */
+  private passStartedHere = false
+  /** Set by the alarm resuming a run cut short: its next pass is counted before it begins. */
+  private resumingAfterReset = false
   /** How far ahead the next watchdog alarm is set (doubles while one long pass goes on). */
   private watchdogMs = FIRST_WATCHDOG_MS
   /** The trigger events, read once: written at start and never changed. */
@@ -174,6 +179,8 @@ export class RunHost {
       return this.syncAlarm()
     }
     if (snapshot.value === 'queued') return this.admit()
+    // Running, yet no pass here ever: the object that ran it was reset mid-pass.
+    if (snapshot.value === 'running' && !this.passStartedHere) this.resumingAfterReset = true
     if (snapshot.value !== 'running') {
       for (const timer of snapshot.context.timers) if (timer.at <= at) this.wake(timer, at)
     }
@@ -265,6 +272,18 @@ export class RunHost {
     if (slots && admission.concurrency.length > 0 && !(await acquireSlots(slots, admission, this.snapshot!.context.runId, this.hostedAt))) {
       return this.syncAlarm()
     }
+    if (this.resumingAfterReset) {
+      this.resumingAfterReset = false
+      const stuck = noteInterruptedPass(this.store)
+      if (stuck) {
+        this.settle({ kind: 'threw', error: stuck })
+        await this.releaseSlots()
+        return this.act()
+      }
+      // Counted durably before the handler runs again: a step that takes the object down again
+      // must find this resumption recorded.
+      await this.options.ctx.storage.sync()
+    }
     await this.beginPass()?.outcome
   }
 
@@ -287,6 +306,7 @@ export class RunHost {
     const input = { runId: snapshot.context.runId, attempt: snapshot.context.attempt, events: this.triggers() }
     this.leaseLost = false
     this.watchdogMs = FIRST_WATCHDOG_MS
+    this.passStartedHere = true
     const pass = new InProcessExecutor(fn).start(input, createRecorder(this.recorderHost(), memo))
     this.pass = pass
     const settled = this.syncAlarm()

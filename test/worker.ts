@@ -19,6 +19,7 @@ import './fixtures/middleware-functions.js'
 import './fixtures/large-event-functions.js'
 import './fixtures/identity-functions.js'
 import './fixtures/unstorable-value-functions.js'
+import './fixtures/runaway-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'

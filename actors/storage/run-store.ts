@@ -10,7 +10,7 @@ import { SqlStore } from './sql-store.js'
 import { RUN_SCHEMA } from './run-schema.js'
 import { STEP_COLUMNS, toStepRow, type StepRow } from './step-row.js'
 
-type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams'
+type StateKey = 'snapshot' | 'trigger' | 'output' | 'parent' | 'streams' | 'interruptions'
 
 /** An effect recorded and not yet performed (nor given up). */
 export interface PendingEffect<T> {
