@@ -8,9 +8,11 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
+import { findStoredEvent, type EventIndexEnv } from './event-index-actor.js'
 import { streamObjectName } from './events/stream-shards.js'
 import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
-import { lookbackRetentionMs, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { eventRetentionMs } from './storage/event-index-store.js'
+import { lookbackRetentionMs, NeedPayloads, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
 export type { RecordedEvent, RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
@@ -31,18 +33,67 @@ function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger'
   return compileExpression(registration.expression, 'if').matches({ event: trigger, async: candidate })
 }
 
+/** What a stream reads of the worker's settings and bindings. */
+export interface EventStreamEnv extends Partial<EventIndexEnv> {
+  readonly INNGEST_LOOKBACK_HOURS?: string
+  readonly INNGEST_SYSTEM_LOOKBACK_HOURS?: string
+  readonly INNGEST_EVENT_RETENTION_HOURS?: string
+}
+
+/** Rounds of fetching slim rows' payloads one call may take (each brings a page's worth). */
+const MAX_FETCH_ROUNDS = 50
+
 export class EventStreamActor extends DurableObject {
   private store!: StreamStore
 
   /** How long a system event's stream keeps events (the others: the store's retention). */
   private readonly systemRetentionMs: number
+  private readonly retentionMs: number
+  /** How long the event index keeps events: a stream keeping them no longer may leave large payloads there. */
+  private readonly indexRetentionMs: number
 
-  constructor(ctx: DurableObjectState, env: { readonly INNGEST_LOOKBACK_HOURS?: string; readonly INNGEST_SYSTEM_LOOKBACK_HOURS?: string }) {
+  /** The bindings and settings (the index, to fetch slim rows' payloads). */
+  private readonly settings: EventStreamEnv
+
+  constructor(ctx: DurableObjectState, env: EventStreamEnv) {
     super(ctx, env as never)
+    this.settings = env
     this.systemRetentionMs = lookbackRetentionMs(env.INNGEST_SYSTEM_LOOKBACK_HOURS, SYSTEM_STREAM_RETENTION_MS)
+    this.retentionMs = lookbackRetentionMs(env.INNGEST_LOOKBACK_HOURS)
+    this.indexRetentionMs = eventRetentionMs(env.INNGEST_EVENT_RETENTION_HOURS)
     void ctx.blockConcurrencyWhile(async () => {
-      this.store = new StreamStore(ctx.storage, lookbackRetentionMs(env.INNGEST_LOOKBACK_HOURS))
+      this.store = new StreamStore(ctx.storage, this.retentionMs)
     })
+  }
+
+  /**
+   * Whether this stream records large events slim (their payload stays in the event index only):
+   * when the index is bound and keeps events at least as long as this stream looks back.
+   */
+  private slim(system: boolean): boolean {
+    return this.settings.INNGEST_EVENT_INDEX !== undefined && this.indexRetentionMs >= (system ? this.systemRetentionMs : this.retentionMs)
+  }
+
+  /**
+   * Runs `work` (a transaction reading stored events), fetching from the event index the payloads
+   * of the slim rows it reaches and running it again, until it has all it needs: it rolls back
+   * each time it stops short, so what it finally writes saw every event stored by then.
+   */
+  private async withPayloads<T>(work: () => T): Promise<T> {
+    try {
+      for (let round = 0; ; round++) {
+        try {
+          return work()
+        } catch (error) {
+          if (!(error instanceof NeedPayloads) || round >= MAX_FETCH_ROUNDS || !this.settings.INNGEST_EVENT_INDEX) throw error
+          const found = await Promise.all(error.ids.map((id) => findStoredEvent(this.settings as EventIndexEnv, id)))
+          // An event the index no longer has counts as gone (its lookback window is over).
+          error.ids.forEach((id, index) => this.store.fetched.set(id, found[index]?.event ?? null))
+        }
+      }
+    } finally {
+      this.store.fetched.clear()
+    }
   }
 
   /**
@@ -67,8 +118,9 @@ export class EventStreamActor extends DurableObject {
       this.store.prune(now, events.length, SYSTEM_EVENT_NAMES.has(events[0]!.name) ? this.systemRetentionMs : undefined)
       // Read once: within this transaction resolving only closes registrations, never opens one.
       const anyOpen = this.store.hasOpenRegistrations()
+      const slim = this.slim(SYSTEM_EVENT_NAMES.has(events[0]!.name))
       return events.map((event) => {
-        this.store.appendEvent(event, now)
+        this.store.appendEvent(event, now, slim)
         // Candidates only: the registrations filed under this event's values, and the unindexed.
         if (anyOpen) this.resolveWith(event, this.store.candidatesFor(event))
         return this.store.resolvedBy(event.id)
@@ -95,13 +147,13 @@ export class EventStreamActor extends DurableObject {
    * started (the race Inngest users lose, inngest/inngest#1433), it resolves at once and the
    * event is returned. Idempotent: registering again returns the same answer.
    */
-  register(registration: WaitRegistration): RunEventPayload | null {
-    return this.registerFinding(registration)?.event ?? null
+  async register(registration: WaitRegistration): Promise<RunEventPayload | null> {
+    return (await this.registerFinding(registration))?.event ?? null
   }
 
   /** As `register`, with when the event found arrived: a sharded stream takes the earliest of its shards' finds. */
-  registerFinding(registration: WaitRegistration): RecordedEvent | null {
-    return this.store.transaction(() => {
+  registerFinding(registration: WaitRegistration): Promise<RecordedEvent | null> {
+    return this.withPayloads(() => this.store.transaction(() => {
       const existing = this.store.registration(registration.runId, registration.stepKey)
       if (existing) return existing.resolvedBy ? this.store.recorded(existing.resolvedBy) : null
       const consumed = registration.kind === 'wait' ? this.store.consumedBy(registration.runId) : new Set<string>()
@@ -109,7 +161,7 @@ export class EventStreamActor extends DurableObject {
       const early = this.store.findSince(registration.sinceTs, (event) => !consumed.has(event.id) && satisfies(open, event))
       this.store.insertRegistration(registration, early?.event.id ?? null)
       return early ?? null
-    })
+    }))
   }
 
   /**
@@ -119,8 +171,8 @@ export class EventStreamActor extends DurableObject {
    * resolves at most one wait of a run, and this one never had it).
    * @returns the wait that event resolves instead, if any: the caller delivers it.
    */
-  close(runId: string, stepKey: string, keep?: string): Reoffer | null {
-    return this.store.transaction(() => {
+  close(runId: string, stepKey: string, keep?: string): Promise<Reoffer | null> {
+    return this.withPayloads(() => this.store.transaction(() => {
       const held = this.store.registration(runId, stepKey)?.resolvedBy ?? null
       if (keep !== undefined && held === keep) return null
       this.store.close(runId, stepKey)
@@ -132,7 +184,7 @@ export class EventStreamActor extends DurableObject {
       if (!next) return null
       this.store.resolve(runId, next.stepKey, event.id)
       return { event, match: { kind: 'wait', runId, stepKey: next.stepKey, ...(next.host ? { host: next.host } : {}) } }
-    })
+    }))
   }
 
   /** Drops a finished run's registrations. */

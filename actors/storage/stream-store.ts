@@ -32,6 +32,19 @@ export function lookbackRetentionMs(configured: string | undefined, fallback = S
 export const SYSTEM_STREAM_RETENTION_MS = HOUR_MS
 /** Rows pruned per ingest at least, so pruning never stalls the object. */
 const PRUNE_BATCH = 100
+/** Events larger than this (JSON, UTF-16 units) are recorded slim when the index keeps them as long. */
+export const SLIM_ABOVE = 2_048
+/** The payload column of a slim row: never JSON, so never an event's text. */
+const IN_THE_INDEX = ''
+
+/** Thrown when slim rows' payloads are needed: the actor fetches them from the index and retries. */
+export class NeedPayloads extends Error {
+  override name = 'NeedPayloads'
+  constructor(readonly ids: readonly string[]) {
+    super(`payloads of ${ids.length} slim stream rows are in the event index`)
+  }
+}
+
 /** Events read per page of a lookback: memory stays bounded however long the lookback. */
 const LOOKBACK_PAGE = 100
 
@@ -133,26 +146,40 @@ export class StreamStore extends SqlStore {
     for (const row of [...events, ...waits]) this.chunks.dropStored(row.marker)
   }
 
-  /** Appends an event unless it is already recorded (redelivery). */
-  appendEvent(event: RunEventPayload, receivedAt: number): void {
+  /**
+   * Appends an event unless it is already recorded (redelivery). With `slim`, an event larger
+   * than SLIM_ABOVE is recorded without its payload, which the event index already holds: its
+   * row is ~100 B however large the event (the payload is fetched when a lookback reaches it).
+   */
+  appendEvent(event: RunEventPayload, receivedAt: number, slim = false): void {
+    const json = JSON.stringify(event)
     // A redelivered large event rewrites its parts under the same owner, identical: harmless.
-    const payload = this.chunks.put(`event:${event.id}`, JSON.stringify(event))
+    const payload = slim && json.length > SLIM_ABOVE ? IN_THE_INDEX : this.chunks.put(`event:${event.id}`, json)
     this.sql.exec('INSERT OR IGNORE INTO inngest_stream_events (id, ts, received_at, payload) VALUES (?, ?, ?, ?)', event.id, event.ts, receivedAt, payload)
   }
+
+  /**
+   * Payloads of slim rows, fetched from the event index by the actor (null: the index no longer
+   * has it, and the event counts as gone). Reading a slim row not in here throws `NeedPayloads`.
+   */
+  readonly fetched = new Map<string, RunEventPayload | null>()
 
   event(id: string): RunEventPayload | null {
     return this.recorded(id)?.event ?? null
   }
 
-  /** Event `id` as recorded here, with when it arrived. */
+  /** Event `id` as recorded here, with when it arrived (null: not here, or its payload is gone). */
   recorded(id: string): RecordedEvent | null {
-    const row = this.sql.exec<{ payload: string; received_at: number }>('SELECT payload, received_at FROM inngest_stream_events WHERE id = ?', id).toArray()[0]
-    return row ? { event: this.parse<RunEventPayload>(row.payload), receivedAt: row.received_at } : null
+    const row = this.sql.exec<{ id: string; payload: string; received_at: number }>('SELECT id, payload, received_at FROM inngest_stream_events WHERE id = ?', id).toArray()[0]
+    if (!row) return null
+    const event = this.payloadOf(row)
+    return event ? { event, receivedAt: row.received_at } : null
   }
 
   /**
    * The first event, in arrival order, with `ts` at or after `sinceTs` that `accept` takes: read
    * a page at a time, so memory stays bounded and the scan stops at the first match.
+   * @throws NeedPayloads when it reaches slim rows whose payloads are not fetched yet
    */
   findSince(sinceTs: number, accept: (event: RunEventPayload) => boolean): RecordedEvent | undefined {
     // Where the events since `sinceTs` begin, from the ts index alone (no payload read): a wait
@@ -161,15 +188,26 @@ export class StreamStore extends SqlStore {
     if (first === null) return undefined
     for (let after = first - 1; ; ) {
       const page = this.sql
-        .exec<{ seq: number; payload: string; received_at: number }>('SELECT seq, payload, received_at FROM inngest_stream_events WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?', after, sinceTs, LOOKBACK_PAGE)
+        .exec<{ seq: number; id: string; payload: string; received_at: number }>('SELECT seq, id, payload, received_at FROM inngest_stream_events WHERE seq > ? AND ts >= ? ORDER BY seq LIMIT ?', after, sinceTs, LOOKBACK_PAGE)
         .toArray()
+      // Every slim row of the page at once: one round of fetching per page, not per event.
+      const missing = page.filter((row) => row.payload === IN_THE_INDEX && !this.fetched.has(row.id)).map((row) => row.id)
+      if (missing.length > 0) throw new NeedPayloads(missing)
       for (const row of page) {
-        const event = this.parse<RunEventPayload>(row.payload)
-        if (accept(event)) return { event, receivedAt: row.received_at }
+        const event = this.payloadOf(row)
+        if (event && accept(event)) return { event, receivedAt: row.received_at }
       }
       if (page.length < LOOKBACK_PAGE) return undefined
       after = page.at(-1)!.seq
     }
+  }
+
+  /** A row's event: parsed, or for a slim row the fetched payload. */
+  private payloadOf(row: { id: string; payload: string }): RunEventPayload | null {
+    if (row.payload !== IN_THE_INDEX) return this.parse<RunEventPayload>(row.payload)
+    const fetched = this.fetched.get(row.id)
+    if (fetched === undefined) throw new NeedPayloads([row.id])
+    return fetched
   }
 
   /**

@@ -61,6 +61,9 @@ export interface ScaleResult {
   /** Bytes per stored `inngest/function.finished` in a stream, and per event in the event index. */
   readonly finishedBytesPerEvent: number
   readonly indexBytesPerEvent: number
+  /** Bytes per stored 10 KB event in a stream, recorded slim (its payload in the index) and whole. */
+  readonly largeSlimBytesPerEvent: number
+  readonly largeWholeBytesPerEvent: number
   /** ms for one registration through registerInShards with 1 and with `SHARDED` shards. */
   readonly registerOneShardMs: number
   readonly registerShardedMs: number
@@ -192,9 +195,15 @@ export async function scaleScenario(settings: ScaleSettings): Promise<ScaleResul
   const handOffLargeMs = await handOffMs(settings.queuedLarge)
   const sized = Math.max(1_000, Math.round(settings.storedEvents / 10))
   const finishedFull = await freshStream((store) => inChunks(store, sized, (i) => store.appendEvent(finished(i), Date.now())))
+  const large = (name: string): RunEventPayload => ({ ...event(name, 'large'), data: { orderId: 'large', blob: 'x'.repeat(10_000) } })
+  const largeCount = Math.max(100, Math.round(sized / 10))
+  const largeSlim = await freshStream((store, name) => inChunks(store, largeCount, () => store.appendEvent(large(name), Date.now(), true)))
+  const largeWhole = await freshStream((store, name) => inChunks(store, largeCount, () => store.appendEvent(large(name), Date.now(), false)))
   return {
     settings,
     finishedBytesPerEvent: (finishedFull.bytes - empty.bytes) / sized,
+    largeSlimBytesPerEvent: (largeSlim.bytes - empty.bytes) / largeCount,
+    largeWholeBytesPerEvent: (largeWhole.bytes - empty.bytes) / largeCount,
     indexBytesPerEvent: await indexBytesPerEvent(sized),
     registerOneShardMs: await registerMs(1),
     registerShardedMs: await registerMs(SHARDED),
@@ -238,6 +247,7 @@ export function scaleTable(result: ScaleResult): string {
     `  storage: ${fixed(result.bytesPerEvent, 0)} B per stored event; kept 7 days, one object's 10 GB hold ${fixed(storageCeiling, 1)} events/s sustained per name: the ceiling that sharding the stream must lift`,
     `  one wait registered in a name's stream, mean of ${REGISTRATIONS}: ${fixed(result.registerOneShardMs, 2)} ms with one shard, ${fixed(result.registerShardedMs, 2)} ms in all ${SHARDED} shards (${times(result.registerShardedMs / result.registerOneShardMs)})`,
     `  bytes per stored event: stream ${fixed(result.bytesPerEvent, 0)} (typical), ${fixed(result.finishedBytesPerEvent, 0)} (inngest/function.finished); event index ${fixed(result.indexBytesPerEvent, 0)}`,
+    `  a 10 KB event in a stream: ${fixed(result.largeSlimBytesPerEvent, 0)} B recorded slim (its payload once, in the index), ${fixed(result.largeWholeBytesPerEvent, 0)} B whole`,
     ...planTables(result),
     `  hot concurrency key (limit ${HOT_LIMIT}), one hand-off (release → next waiter granted and told), mean of ${HAND_OFFS}: ` +
       `${fixed(result.handOffSmallMs, 2)} ms with ${settings.queuedSmall.toLocaleString('en')} queued, ${fixed(result.handOffLargeMs, 2)} ms with ${settings.queuedLarge.toLocaleString('en')} ` +

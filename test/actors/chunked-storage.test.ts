@@ -5,7 +5,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { eventStreamStub, type RunEventPayload } from '../../actors/index.js'
+import { eventIndexStub, EventStreamActor, eventStreamStub, shardOf, type RunEventPayload } from '../../actors/index.js'
 import { MAX_ROW_BYTES } from '../../actors/storage/chunked-text.js'
 import { FlowGateStore, type PendingStart } from '../../actors/storage/flow-gate-store.js'
 import { RUN_SCHEMA } from '../../actors/storage/run-schema.js'
@@ -126,26 +126,44 @@ describe('a run store', () => {
 
 describe('an event stream', () => {
   // Through the actor's RPC: its store is being reworked (indexed matching), its behaviour is not.
-  it('keeps 3 MB events and a 3 MB registration trigger in rows of at most 2 MB, and drops the trigger\'s parts when forgotten', async () => {
+  it('records 3 MB events slim (their payload stays in the event index), keeps a 3 MB registration trigger in rows of at most 2 MB, and drops its parts when forgotten', async () => {
     const name = uniqueLabel('big/stream')
     const stream = eventStreamStub(testEnv.INNGEST_EVENT_STREAMS, name)
     const now = Date.now()
     const [first, second] = [{ ...event('first', 3 * MB, now), name }, { ...event('second', 3 * MB, now + 1), name }]
+    // As delivery does: an event reaches its stream once the index holds it.
+    for (const stored of [first, second]) await eventIndexStub(testEnv.INNGEST_EVENT_INDEX, shardOf(stored.id)).file([stored])
     await stream.ingestAll([first, second])
     await stream.ingest(first) // redelivered: nothing rewritten
+    const object = streamObject(`stream:${name}`)
+    const eventRows = () =>
+      runInDurableObject(object, (_instance, state) => state.storage.sql.exec<{ bytes: number }>('SELECT length(id) + length(payload) + 24 AS bytes FROM inngest_stream_events').toArray().map((row) => row.bytes))
+    const rows = await eventRows()
+    expect(rows).toHaveLength(2)
+    for (const bytes of rows) expect(bytes, 'a slim row').toBeLessThan(100)
     const trigger = event('trigger', 3 * MB, now - 1)
     const registration = { runId: 'r1', stepKey: 'wait', kind: 'wait', event: name, expression: "async.data.blob.startsWith('a')", trigger, sinceTs: now - 1, expiresAt: now + 60_000 } as const
-    // Lookback finds the first (its condition reads the 3 MB payload); registering again answers the same.
+    // Lookback finds the first (its condition reads the 3 MB payload, fetched from the index); registering again answers the same.
     expect(await stream.register(registration)).toEqual(first)
     expect(await stream.register(registration)).toEqual(first)
-    const object = streamObject(`stream:${name}`)
     const parts = () => runInDurableObject(object, (_instance, state) => partCount(state.storage.sql))
     const largest = await largestRowOf(object)
     expect(largest.bytes, `largest row, in ${largest.table}`).toBeLessThanOrEqual(MAX_ROW_BYTES)
-    const before = await parts()
+    expect(await parts(), "the trigger's parts").toBeGreaterThan(0)
     await stream.forget('r1')
-    expect(await parts()).toBeLessThan(before)
-    expect(await parts()).toBeGreaterThan(0) // the events stay for lookback
+    expect(await parts()).toBe(0)
+    expect(await eventRows(), 'the events stay for lookback').toHaveLength(2)
+  })
+
+  it('keeps a large event whole when the index keeps events for less time than the stream looks back', async () => {
+    // INNGEST_EVENT_RETENTION_HOURS below INNGEST_LOOKBACK_HOURS: the index may drop an event a lookback still needs.
+    await runInDurableObject(streamObject(`stream:${uniqueLabel('big/short-index')}`), async (_instance, state) => {
+      const actor = new EventStreamActor(state, { ...testEnv, INNGEST_EVENT_RETENTION_HOURS: '1', INNGEST_LOOKBACK_HOURS: '24' })
+      await new Promise((resolve) => setTimeout(resolve, 0)) // its store opens under blockConcurrencyWhile
+      const big = { ...event('kept', 100_000, Date.now()), name: 'big/short-index' }
+      actor.ingestAll([big])
+      expect(await actor.register({ runId: 'r1', stepKey: 'w', kind: 'wait', event: big.name, expression: null, trigger: big, sinceTs: 0, expiresAt: Date.now() + 60_000 })).toEqual(big)
+    })
   })
 })
 

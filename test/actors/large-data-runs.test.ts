@@ -24,7 +24,9 @@ describe('a run with multi-megabyte data', () => {
     const trigger: RunEventPayload = { name: 'large/parent', id: ulid(), ts: now - 1_000, data: { label, payload: blob(3 * MB - 1024, 't') }, user: {} }
     const signal: RunEventPayload = { name: 'large/signal', id: ulid(), ts: now, data: { label, payload: blob(3 * MB - 1024, 'w') }, user: {} }
     const runId = await runIdFor(trigger, 'shop-large-parent')
-    // The awaited event is in its stream first: the wait finds it by lookback as it registers.
+    // The awaited event is in its stream first (stored in the index, as delivery does): the wait
+    // finds it by lookback as it registers, its payload fetched from the index.
+    await eventIndexStub(testEnv.INNGEST_EVENT_INDEX, shardOf(signal.id)).file([signal])
     await eventStreamStub(testEnv.INNGEST_EVENT_STREAMS, 'large/signal').ingest(signal)
     await runStub(runId).start({ runId, functionId: 'shop-large-parent', events: [trigger] })
 
