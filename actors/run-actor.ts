@@ -5,6 +5,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
+import type { RunnableFunction, RunPlatform } from './engine/function-definition.js'
 import type { EventStreamActor } from './event-stream-actor.js'
 import { announceEvents } from './events/announce-events.js'
 import { publishEvents, type PublishEnv } from './events/publish-events.js'
@@ -91,13 +92,28 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
   }
 }
 
+/**
+ * `findFunction`, each handler handed `platform` (this object's env and state): the SDK gives
+ * them to middleware as the arguments a serve handler would have had (`reqArgs`).
+ */
+function resolveOn(platform: RunPlatform): (functionId: string) => RunnableFunction | undefined {
+  const bound = new WeakMap<RunnableFunction, RunnableFunction>()
+  return (functionId) => {
+    const fn = findFunction(functionId)
+    if (!fn) return undefined
+    let onPlatform = bound.get(fn)
+    if (!onPlatform) bound.set(fn, (onPlatform = { ...fn, handler: (ctx) => fn.handler({ ...ctx, platform }) }))
+    return onPlatform
+  }
+}
+
 export class RunActor extends DurableObject<RunActorEnv> {
   private host!: RunHost
 
   constructor(ctx: DurableObjectState, env: RunActorEnv) {
     super(ctx, env)
     void ctx.blockConcurrencyWhile(async () => {
-      this.host = new RunHost({ ctx, resolve: findFunction, ports: runActorPorts(env) })
+      this.host = new RunHost({ ctx, resolve: resolveOn({ env, ctx }), ports: runActorPorts(env) })
     })
   }
 

@@ -14,7 +14,7 @@ import {
   type RunEvent,
   type RunSnapshot,
 } from '../machines/index.js'
-import { isNonRetriable, RunLimitError, serializeError, StepError } from './engine/errors.js'
+import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './engine/errors.js'
 import type { PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
@@ -330,6 +330,8 @@ export class RunHost {
     const at = this.now()
     if (outcome.kind === 'suspended') return void this.commit({ type: 'RUN.SUSPENDED', at })
     if (outcome.kind === 'aborted') return
+    // The retried step settled: the run stays running, and the caller begins the next pass.
+    if (outcome.kind === 'yielded') return
     if (outcome.kind === 'returned') {
       let output: string
       try {
@@ -345,7 +347,9 @@ export class RunHost {
     // An uncaught StepError means a step already used its attempts: retrying the whole
     // handler would only replay the memoized failure.
     const nonRetriable = outcome.error instanceof StepError || isNonRetriable(outcome.error)
-    this.commit({ type: 'RUN.FAILED', error: serializeError(outcome.error), nonRetriable, at })
+    // A RetryAfterError outside any step sets the handler's retry time, as one in a step does.
+    const retryAt = requestedRetryAt(outcome.error, at)
+    this.commit({ type: 'RUN.FAILED', error: serializeError(outcome.error), nonRetriable, at, ...(retryAt === undefined ? {} : { retryAt }) })
   }
 
   private wake(timer: PendingTimer, at: number): void {

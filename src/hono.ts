@@ -20,6 +20,7 @@ import type { Inngest } from './client.js'
 import type { InngestEnv } from './env.js'
 import { armSchedulesQuietly } from './events/arm-schedules.js'
 import type { InngestFunction } from './inngest-function.js'
+import { noteServedByHono } from './middleware/request-args.js'
 import { eventApiRoutes } from './routes/event-api.js'
 import { eventRoutes } from './routes/events.js'
 import { INTROSPECTION_METHODS, introspection } from './routes/introspect.js'
@@ -27,6 +28,9 @@ import { answerRouteError, methodNotAllowed, RouteError } from './routes/route-e
 import { runRoutes } from './routes/runs.js'
 
 type Env = { Bindings: InngestEnv }
+
+/** The integration's name, as the official `inngest/hono` exports it. */
+export const frameworkName = 'hono'
 
 export interface ServeOptions {
   readonly client: Inngest<any>
@@ -40,6 +44,8 @@ export function serve({ client, functions }: ServeOptions): (c: Context<any>) =>
       throw new TypeError(`serve: function "${fn.id}" belongs to app "${fn.appId}", not "${client.id}". Fix: serve each client's functions with that client.`)
     }
   }
+  // Their runs' middleware gets a Hono context as reqArgs, as inngest/hono's would.
+  noteServedByHono(functions)
   const describe = introspection(client.id, functions)
   // Mounted in the app's own router, beside inngestRoutes(): its errors are answered here.
   return async (c) => {

@@ -12,11 +12,24 @@ export type { MiddlewareOptions, MiddlewareRegisterReturn, MiddlewareRunHooks, M
 export { Middleware } from './middleware/base-middleware.js'
 export { dependencyInjectionMiddleware } from './middleware/dependency-injection.js'
 export { EventSchemas } from './event-schemas.js'
+export type { LiteralZodEventSchema, LiteralZodEventSchemas, StandardSchemas, ZodEventSchemas } from './event-schemas.js'
 export { EventType, eventType, staticSchema } from './event-type.js'
 export type { AnyEventType, CreatedEvent, CreateEventOptions, EventDataSchema, EventTypeData, EventTypeInput } from './event-type.js'
 export { EventValidationError } from './event-validation.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
 export { InngestFunction } from './inngest-function.js'
+export type { FunctionId } from './inngest-function.js'
+export { internalEvents } from './internal-events.js'
+export { isInngest, isInngestFunction } from './assertions.js'
+export { durationToMs } from './duration-to-ms.js'
+export type { DurationInput, DurationLike } from './duration-to-ms.js'
+export { serializeError } from './serialize-error.js'
+export type { SerializedError } from './serialize-error.js'
+export { slugify } from './slugify.js'
+export { version } from './version.js'
+export { ConsoleLogger, ProxyLogger, wrapStringFirstLogger } from './logger.js'
+export type { LogArg, LogLevel } from './logger.js'
+export type { BaseContext, Context, GetFunctionInput, GetStepTools, Handler, TriggersFromClient } from './context-types.js'
 export { routeEvents } from './events/route-events.js'
 export { armSchedules, routeSchedules } from './events/arm-schedules.js'
 export { NonRetriableError, RetryAfterError, StepError } from '../actors/index.js'
@@ -28,16 +41,18 @@ export type {
   EventMap,
   EventPayload,
   EventTriggerInput,
+  FailureEventArgs,
+  FailureEventPayload,
   FailureHandlerContext,
   FunctionConfig,
   FunctionFailedEvent,
   GetFunctionOutput,
-  Handler,
   HandlerContext,
   Logger,
   ReceivedEvent,
   RetriesConfig,
   ScheduledTimerEvent,
+  ScheduledTimerEventPayload,
   SendableEvent,
   StepId,
   StepTools,

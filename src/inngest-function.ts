@@ -4,20 +4,30 @@
  */
 import type { FunctionOptions } from '../actors/index.js'
 
+/**
+ * The official `fn.id(prefix?)`: the function's id, or `${prefix}-${id}`. It is also its id as
+ * text (`toString`), so `${fn.id}` keeps reading as the id where a string property was used.
+ */
+export type FunctionId = ((prefix?: string) => string) & { toString(): string }
+
 export class InngestFunction<Config = unknown, Event = unknown, Output = unknown> {
   /** Phantom fields carrying the types; never set at runtime. */
   declare readonly __types?: { config: Config; event: Event; output: Output }
+
+  /**
+   * The function's id as given in its config: `fn.id()`, or with a prefix, `fn.id(appId)` is the
+   * composite id. As text (`${fn.id}`) it is the id.
+   */
+  readonly id: FunctionId
 
   constructor(
     /** The app's id (the client's `id`). */
     readonly appId: string,
     /** Validated, normalised options. */
     readonly options: FunctionOptions,
-  ) {}
-
-  /** The function's id as given in its config. */
-  get id(): string {
-    return this.options.id
+  ) {
+    const id = options.id
+    this.id = Object.assign((prefix?: string) => [prefix, id].filter(Boolean).join('-'), { toString: () => id, [Symbol.toPrimitive]: () => id })
   }
 
   /** `${appId}-${id}`, as Inngest names functions in its API and events. */

@@ -44,6 +44,13 @@ export type FunctionFailedEvent<FailedEvent = ReceivedEvent> = ReceivedEvent<
   { function_id: string; run_id: string; error: { name: string; message: string; stack?: string }; event: FailedEvent }
 >
 
+/** The official name of `ScheduledTimerEvent`. */
+export type ScheduledTimerEventPayload = ScheduledTimerEvent
+/** The official name of `FunctionFailedEvent`. */
+export type FailureEventPayload<FailedEvent = ReceivedEvent> = FunctionFailedEvent<FailedEvent>
+/** What an onFailure handler receives besides the handler context (official `FailureEventArgs`). */
+export type FailureEventArgs<FailedEvent = ReceivedEvent> = { event: FunctionFailedEvent<FailedEvent>; error: Error }
+
 /** Events the platform sends itself, typed whether or not the client's schemas name them. */
 type InternalEvents = {
   'inngest/function.failed': FunctionFailedEvent
@@ -159,7 +166,10 @@ export interface HandlerContext<Events extends EventMap, Event> {
   readonly events: readonly [Event, ...Event[]]
   readonly step: StepTools<Events>
   readonly runId: string
-  /** 0-based attempt of the handler as a whole. */
+  /**
+   * 0-based attempt of this execution, as on Inngest: while a step is retried, that step's
+   * attempt (0, 1, 2 …, in and around the step); otherwise the handler's as a whole.
+   */
   readonly attempt: number
   readonly logger: Logger
 }

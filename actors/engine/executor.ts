@@ -64,11 +64,20 @@ export type PassOutcome =
   | { readonly kind: 'threw'; readonly error: unknown }
   /** Blocked on sleeps, waits or retries; the machine holds their timers. */
   | { readonly kind: 'suspended' }
+  /**
+   * Stopped on purpose after the step it retried settled (completed, or failed for good), as
+   * an Inngest request retrying one step ends with it: the run goes on at once in a new pass.
+   */
+  | { readonly kind: 'yielded' }
   /** Stopped from outside (cancelled): nothing more to record. */
   | { readonly kind: 'aborted' }
 
 export interface PassInput {
   readonly runId: string
+  /**
+   * The handler's attempt as a whole (0-based; an error outside any step retries it). A pass
+   * retrying a step hands the handler that step's attempt instead (`HandlerPass.attempt`).
+   */
   readonly attempt: number
   readonly events: readonly RunEventPayload[]
 }

@@ -91,6 +91,11 @@ export interface EngineStepTools {
  */
 export interface SendEventOptions {
   readonly validate?: (events: readonly RunEventPayloadLike[]) => Promise<void> | void
+  /**
+   * Runs around publishing, inside the step as `validate` (middleware's step and send hooks):
+   * `publish` sends the prepared batch; what `wrap` returns is the step's output.
+   */
+  readonly wrap?: (publish: () => Promise<{ ids: string[] }>) => Promise<{ ids: string[] }>
 }
 
 /** What `step.invoke` accepts as `function`: a created function, or its composite id. */
@@ -117,6 +122,14 @@ export interface EngineContext {
   readonly logger: RunLogger
   /** The pass as SDK wrappers (middleware) see it; the SDK keeps it from user handlers. */
   readonly pass?: PassInfo
+  /** The object hosting the run, for SDK wrappers (middleware's request arguments); kept from user handlers. */
+  readonly platform?: RunPlatform
+}
+
+/** Where a run executes: the worker's env and the state of the Durable Object hosting it. */
+export interface RunPlatform {
+  readonly env: unknown
+  readonly ctx: { waitUntil(promise: Promise<unknown>): void }
 }
 
 /**
@@ -127,6 +140,19 @@ export interface EngineContext {
 export interface PassInfo {
   readonly memoizing: boolean
   readonly ended: Promise<'returned' | 'threw' | 'suspended' | 'aborted'>
+  /** What the next call of step `id` would be, without planning it. */
+  peek(id: string): StepPreview
+}
+
+/**
+ * A step call before it is planned: its key, whether it replays a settled result, the attempt
+ * it would execute, and whether planning it ends the pass's memoization (`memoizing` turns false).
+ */
+export interface StepPreview {
+  readonly key: string
+  readonly memoized: boolean
+  readonly attempt: number
+  readonly endsMemoization: boolean
 }
 
 /** An event as a handler sees it. */

@@ -3,10 +3,15 @@
  * `step.run` executes inline and its result is persisted (through the recorder) before the
  * handler sees it; sleeps, waits and retries suspend the step forever in this pass. The pass
  * ends when the handler settles, or when nothing is executing and something is suspended.
+ *
+ * A pass that retries a step is that step's execution, as an Inngest request retrying one step
+ * is: the handler's `attempt` is the step's, and the pass yields once the step settles, so the
+ * code after it runs in a new pass, on the run's attempt.
  */
 import type { StepRow, StepKind } from '../storage/step-row.js'
 import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './errors.js'
 import type { PassHandle, PassOutcome, StepRecorder } from './executor.js'
+import type { StepPreview } from './function-definition.js'
 import { jsonByteLength, jsonOverLimit, toJsonText } from './jsonify.js'
 import { ReplayCheck } from './replay-check.js'
 import { StepKeys } from './step-key.js'
@@ -34,6 +39,15 @@ export class HandlerPass {
   private executing = 0
   private suspended = 0
   private closed = false
+  /** Set once the retried step settled: nothing new starts, and the pass ends when idle. */
+  private yielding = false
+  /**
+   * The step this pass retries: its retry fell due (its row is `retrying` and its timer gone).
+   * One at most: the first wake-up takes the run out of `retrying`, so a second retry due at
+   * the same alarm keeps its timer and comes next. (Were there several, the first in call
+   * order would decide.)
+   */
+  readonly retried: StepRow | undefined
   /** Memoized steps (completed or failed) this pass has not yet handed back to the handler. */
   private toReplay: number
   private settle!: (outcome: PassOutcome) => void
@@ -45,6 +59,14 @@ export class HandlerPass {
   ) {
     this.check = new ReplayCheck(recorder.memo)
     this.toReplay = [...recorder.memo.values()].filter(isSettled).length
+    this.retried = [...recorder.memo.values()]
+      .filter((row) => row.status === 'retrying' && !recorder.pendingTimer(row.key))
+      .sort((a, b) => a.position - b.position)[0]
+  }
+
+  /** The attempt this pass executes: the retried step's, else `runAttempt` (the handler's). */
+  attempt(runAttempt: number): number {
+    return this.retried?.attempts ?? runAttempt
   }
 
   /**
@@ -54,6 +76,14 @@ export class HandlerPass {
    */
   get memoizing(): boolean {
     return this.toReplay > 0
+  }
+
+  /** What the next call of step `id` would be, without planning it (for middleware's step info). */
+  peek(id: string): StepPreview {
+    const key = this.keys.peek(id)
+    const recorded = this.recorder.memo.get(key)
+    const memoized = recorded !== undefined && isSettled(recorded)
+    return { key, memoized, attempt: recorded?.attempts ?? 0, endsMemoization: this.toReplay > 0 && (!memoized || this.toReplay === 1) }
   }
 
   /** Starts `body` (the handler bound to its context) and returns the handle. */
@@ -115,7 +145,7 @@ export class HandlerPass {
   }
 
   private plan(id: string, kind: StepKind): Planned | undefined {
-    if (this.closed) return undefined
+    if (this.closed || this.yielding) return undefined
     const key = this.keys.next(id)
     const position = this.position++
     const recorded = this.recorder.memo.get(key)
@@ -151,8 +181,17 @@ export class HandlerPass {
     // Before recording: a failure that suspends must already count as not executing.
     this.executing--
     if (this.closed) return never()
-    if ('error' in result) return this.recordFailure(step, attempt, startedAt, result.error)
-    const { output } = result
+    const settled = 'error' in result ? this.recordFailure(step, attempt, startedAt, result.error) : this.recordOutput(step, attempt, startedAt, result.output)
+    // The retried step completed or failed for good: its execution ends here.
+    if (step.key === this.retried?.key && !this.recorder.pendingTimer(step.key)) this.yielding = true
+    if (!this.yielding) return settled
+    // Withheld: the next pass hands the recorded result (or StepError) to the handler.
+    settled.catch(() => {})
+    this.maybeYield()
+    return never()
+  }
+
+  private recordOutput(step: Planned, attempt: number, startedAt: number, output: string): Promise<unknown> {
     if (jsonOverLimit(output, this.maxOutputBytes)) {
       const error = new RunLimitError(
         `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
@@ -162,7 +201,7 @@ export class HandlerPass {
     }
     this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
     this.maybeIdle()
-    return JSON.parse(output)
+    return Promise.resolve(JSON.parse(output))
   }
 
   private recordFailure(step: Planned, attempt: number, startedAt: number, error: unknown): Promise<never> {
@@ -216,8 +255,13 @@ export class HandlerPass {
   private maybeIdle(): void {
     if (this.executing > 0 || this.suspended === 0 || this.closed) return
     setTimeout(() => {
-      if (this.executing === 0) this.finish({ kind: 'suspended' })
+      if (this.executing === 0) this.finish(this.yielding ? { kind: 'yielded' } : { kind: 'suspended' })
     }, 0)
+  }
+
+  /** Ends a yielding pass once the steps still executing beside the retried one are recorded. */
+  private maybeYield(): void {
+    if (this.executing === 0) this.finish({ kind: 'yielded' })
   }
 
   private finish(outcome: PassOutcome): void {

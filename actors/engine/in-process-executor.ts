@@ -8,6 +8,9 @@ import { HandlerPass } from './handler-pass.js'
 import { consoleLogger, memoizationAwareLogger } from './run-logger.js'
 import { createStepTools } from './step-tools.js'
 
+/** How a pass ended, as middleware sees it (`PassInfo.ended`). */
+type PassEnd = Exclude<PassOutcome['kind'], 'yielded'>
+
 export class InProcessExecutor implements Executor {
   constructor(private readonly fn: RunnableFunction) {}
 
@@ -15,24 +18,27 @@ export class InProcessExecutor implements Executor {
     const pass = new HandlerPass(recorder, this.fn.options.limits.maxStepOutputBytes)
     const [event] = input.events
     if (!event) throw new Error(`run ${input.runId} has no trigger event`)
-    let passEnded!: (kind: PassOutcome['kind']) => void
-    const ended = new Promise<PassOutcome['kind']>((resolve) => (passEnded = resolve))
+    let passEnded!: (kind: PassEnd) => void
+    const ended = new Promise<PassEnd>((resolve) => (passEnded = resolve))
     const context: EngineContext = {
       event,
       events: input.events,
       step: createStepTools(pass, recorder, input.runId),
       runId: input.runId,
-      attempt: input.attempt,
+      // A step's retry is its own execution, on the step's attempt, as on Inngest.
+      attempt: pass.attempt(input.attempt),
       logger: memoizationAwareLogger(this.fn.logger ?? consoleLogger(input.runId), () => pass.memoizing),
       pass: {
         get memoizing() {
           return pass.memoizing
         },
         ended,
+        peek: (id) => pass.peek(id),
       },
     }
     const handle = pass.begin(() => this.fn.handler(context))
-    void handle.outcome.then((outcome) => passEnded(outcome.kind))
+    // Middleware sees a yielded pass as a suspended one: it ended without the handler settling.
+    void handle.outcome.then((outcome) => passEnded(outcome.kind === 'yielded' ? 'suspended' : outcome.kind))
     return handle
   }
 }

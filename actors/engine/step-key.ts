@@ -12,4 +12,10 @@ export class StepKeys {
     this.seen.set(id, count + 1)
     return count === 0 ? id : `${id}:${count}`
   }
+
+  /** The key the next call of step `id` would get, without counting it. */
+  peek(id: string): string {
+    const count = this.seen.get(id) ?? 0
+    return count === 0 ? id : `${id}:${count}`
+  }
 }

@@ -90,14 +90,14 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
       const explicitIds = (Array.isArray(payload) ? payload : [payload]).map((event) => (event as { id?: unknown })?.id)
       return pass.run(
         key,
-        async (stepKey) => {
+        (stepKey) => (options?.wrap ?? ((publish) => publish()))(async () => {
           // All of the batch is checked before any of it is published: an invalid event sends none.
           await options?.validate?.(prepared.events)
           // Ids derived from the step: a re-sent step (crash before it was recorded) is deduplicated.
           const events = await Promise.all(prepared.events.map(async (event, i) => (explicitIds[i] ? event : { ...event, id: await deriveStepEventId(runId, stepKey, i) })))
           await recorder.publishEvents(events)
           return { ids: events.map((event) => event.id) }
-        },
+        }),
         'sendEvent',
       ) as Promise<{ ids: string[] }>
     },

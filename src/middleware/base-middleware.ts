@@ -1,8 +1,8 @@
 /**
  * Inngest v4's class middleware, `class X extends Middleware.BaseMiddleware`, with the official
- * names. A fresh instance is created per pass of the handler (the official SDK's request) and
- * per send. The hooks inngest.do runs are listed in `SUPPORTED_HOOKS`; a class defining any
- * other hook is refused when the client is created.
+ * names and every official hook. A fresh instance is created per pass of the handler (the
+ * official SDK's request: `wrapRequest` and the run and step hooks of one pass share it) and
+ * per send.
  */
 import type { InngestFunction } from '../inngest-function.js'
 
@@ -25,6 +25,45 @@ export namespace Middleware {
   export type WrapFunctionHandlerArgs = { readonly ctx: Context; readonly fn: InngestFunction<any, any, any>; readonly next: () => Promise<unknown> }
   export type TransformSendEventArgs = { events: Record<string, any>[]; readonly fn: InngestFunction<any, any, any> | null }
   export type OnRegisterArgs = { readonly client: unknown; readonly fn: InngestFunction<any, any, any> | null }
+
+  /** The step kinds inngest.do has (the official union also names `ai.*`, `fetch` and others). */
+  export type StepType = 'run' | 'sendEvent' | 'sleep' | 'waitForEvent' | 'invoke' | (string & {})
+  /** A step's id and display name, as the first argument of a step tool. */
+  export type StepOptions = { id: string; name?: string }
+  export type StepInfo = {
+    /** The step's key: its id, with `:1`, `:2` … for repeats (the official SDK sends a SHA-1 of it). */
+    hashedId: string
+    /** `step.run`'s arguments after the body; `[options]` of `waitForEvent` and `invoke`; absent otherwise. */
+    input?: unknown[]
+    /** Whether the step hands back a recorded result (true) or executes now (false). */
+    memoized: boolean
+    options: StepOptions
+    stepType: StepType
+  }
+  export type TransformStepInputArgs = {
+    readonly fn: InngestFunction<any, any, any>
+    readonly stepInfo: Readonly<Pick<StepInfo, 'hashedId' | 'memoized' | 'stepType'>>
+    stepOptions: StepOptions
+    input: unknown[]
+  }
+  export type WrapStepArgs = { readonly ctx: Context; readonly fn: InngestFunction<any, any, any>; readonly next: () => Promise<unknown>; readonly stepInfo: StepInfo }
+  export type WrapStepHandlerArgs = WrapStepArgs
+  export type OnStepStartArgs = { readonly ctx: Context; readonly fn: InngestFunction<any, any, any>; readonly stepInfo: StepInfo }
+  export type OnStepCompleteArgs = OnStepStartArgs & { readonly output: unknown }
+  export type OnStepErrorArgs = OnStepStartArgs & { readonly error: Error; readonly isFinalAttempt: boolean }
+  /** The request a pass stands for: synthetic, since no HTTP request starts a pass here. */
+  export type Request = { body: () => Promise<unknown>; headers: Readonly<Record<string, string>>; method: string; url: URL }
+  /** What the pass would have answered: 200 (returned), 500 (threw) or 206 (stopped at a step). */
+  export type Response = { body: string; headers: Record<string, string>; status: number }
+  export type WrapRequestArgs = {
+    readonly fn: InngestFunction<any, any, any> | null
+    readonly next: () => Promise<Response>
+    /** The serve handler's arguments: `[honoContext]` for `@dotdo/inngest/hono`, else `[request, env, ctx]`. */
+    readonly requestArgs: readonly unknown[]
+    readonly requestInfo: Request
+    readonly runId: string
+  }
+  export type WrapSendEventArgs = { readonly events: Record<string, any>[]; readonly fn: InngestFunction<any, any, any> | null; readonly next: () => Promise<{ ids: string[] }> }
 
   /** Extend this; define `id` and any of the supported hooks. */
   export abstract class BaseMiddleware {
@@ -50,14 +89,24 @@ export namespace Middleware {
     onRunError?(arg: OnRunErrorArgs): MaybePromise<void>
     /** Once per `inngest.send` or new `step.sendEvent`: return the arg with `events` replaced. */
     transformSendEvent?(arg: TransformSendEventArgs): MaybePromise<TransformSendEventArgs>
+    /** Around each pass, outermost; `next()` resolves when the pass ends. */
+    wrapRequest?(args: WrapRequestArgs): Promise<Response>
+    /** Around the publishing of each `inngest.send` and new `step.sendEvent`. */
+    wrapSendEvent?(args: WrapSendEventArgs): Promise<{ ids: string[] }>
+    /** Each step call of every pass, before it is planned: return the arg with `stepOptions` or `input` replaced. */
+    transformStepInput?(arg: TransformStepInputArgs): MaybePromise<TransformStepInputArgs>
+    /** Around each step call of every pass (any kind); `next()` settles only when the step does in this pass. */
+    wrapStep?(args: WrapStepArgs): Promise<unknown>
+    /** Around each execution of a `step.run` or `step.sendEvent` body, inside the step: what it returns is recorded. */
+    wrapStepHandler?(args: WrapStepHandlerArgs): Promise<unknown>
+    /** Before each execution of a `step.run` or `step.sendEvent` body (never on replay). */
+    onStepStart?(arg: OnStepStartArgs): MaybePromise<void>
+    /** After each execution that returned (never on replay). */
+    onStepComplete?(arg: OnStepCompleteArgs): MaybePromise<void>
+    /** After each execution that threw; `isFinalAttempt` when the step will not be retried. */
+    onStepError?(arg: OnStepErrorArgs): MaybePromise<void>
   }
 
   /** A middleware class, as `new Inngest({ middleware: [MyMiddleware] })` takes it. */
   export type Class = (new (args: { client: any }) => BaseMiddleware) & { onRegister?(args: OnRegisterArgs): void }
 }
-
-/** The v4 hooks inngest.do runs. */
-export const SUPPORTED_HOOKS = new Set(['transformFunctionInput', 'onRunStart', 'onMemoizationEnd', 'wrapFunctionHandler', 'onRunComplete', 'onRunError', 'transformSendEvent'])
-
-/** The official v4 hooks inngest.do does not run yet: a class defining one is refused. */
-export const UNSUPPORTED_HOOKS = ['wrapRequest', 'transformStepInput', 'wrapStep', 'wrapStepHandler', 'onStepStart', 'onStepComplete', 'onStepError', 'wrapSendEvent'] as const

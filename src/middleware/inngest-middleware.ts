@@ -13,7 +13,11 @@ export interface MiddlewareRunInput {
   readonly fn: InngestFunction<any, any, any>
   /** Always empty: memoized step data stays in the run's Durable Object. */
   readonly steps: readonly unknown[]
-  /** Always empty: runs start from the queue, not from an HTTP request. */
+  /**
+   * The serve handler's arguments, as the pass would have had them: `[honoContext]` for a
+   * function served by `@dotdo/inngest/hono`, else `[request, env, ctx]` (`inngest/cloudflare`).
+   * `env` is the worker's, `ctx` the run's Durable Object's, the request a synthetic `POST`.
+   */
   readonly reqArgs: readonly unknown[]
 }
 

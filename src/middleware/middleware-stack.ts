@@ -1,10 +1,10 @@
 /**
  * A client's (or function's) middleware, checked once: v3 `InngestMiddleware` instances are
- * initialised and v4 classes inspected, so any official hook inngest.do does not run is a
- * `TypeError` at `new Inngest` (or `createFunction`), never silently skipped.
+ * initialised, and any v3 hook the official SDK does not have is a `TypeError` at `new Inngest`
+ * (or `createFunction`), never silently skipped. v4 classes run every official hook.
  */
 import type { InngestFunction } from '../inngest-function.js'
-import { Middleware, SUPPORTED_HOOKS, UNSUPPORTED_HOOKS } from './base-middleware.js'
+import { Middleware } from './base-middleware.js'
 import type { InngestMiddleware, MiddlewareRegisterReturn, MiddlewareRunHooks, MiddlewareSendHooks } from './inngest-middleware.js'
 
 /** One entry of `middleware`: a v3 instance or a v4 class. */
@@ -31,34 +31,17 @@ export function checkV3Hooks(name: string, where: string, hooks: object | void, 
 export const checkRunHooks = (name: string, hooks: object | void) => checkV3Hooks(name, 'onFunctionRun', hooks, V3_RUN_HOOKS)
 export const checkSendHooks = (name: string, hooks: object | void) => checkV3Hooks(name, 'onSendEvent', hooks, V3_SEND_HOOKS)
 
-/** The hook methods a v4 class defines, its own and inherited, up to `BaseMiddleware`. */
-function definedHooks(cls: Function): string[] {
-  const names = new Set<string>()
-  for (let proto = cls.prototype; proto && proto !== Middleware.BaseMiddleware.prototype && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
-    for (const key of Object.getOwnPropertyNames(proto)) if (key !== 'constructor' && typeof Object.getOwnPropertyDescriptor(proto, key)?.value === 'function') names.add(key)
-  }
-  return [...names]
-}
-
-/** Refuses an official v4 hook this SDK does not run, on the class or on an instance. */
-export function checkV4Hooks(name: string, hooks: readonly string[]): void {
-  for (const hook of hooks) {
-    if ((UNSUPPORTED_HOOKS as readonly string[]).includes(hook)) throw unsupported(name, hook, `remove ${hook}, or use one of ${[...SUPPORTED_HOOKS].join(', ')}`)
-  }
-}
-
-/** Own function-valued fields of an instance (hooks written as arrow functions). */
-export const instanceHooks = (instance: object) => Object.keys(instance).filter((key) => typeof (instance as Record<string, unknown>)[key] === 'function')
+/** One middleware's hooks for one pass: v3 hooks from `onFunctionRun`, or a fresh v4 instance. */
+export type PassHooks = { readonly v3: MiddlewareRunHooks; readonly v4?: undefined } | { readonly v4: Middleware.BaseMiddleware; readonly v3?: undefined }
 
 /**
  * Prepares `entries` for `client` (and `fn`, for a function's own middleware).
- * @throws {TypeError} naming the middleware and the hook it uses that is not supported.
+ * @throws {TypeError} naming a v3 middleware and the hook it returned that is not an official one.
  */
 export function prepareMiddleware(entries: readonly MiddlewareEntry[] | undefined, client: unknown, fn?: InngestFunction<any, any, any>): PreparedMiddleware[] {
   return (entries ?? []).map((entry, index) => {
     if (typeof entry === 'function') {
       const name = entry.name || `middleware[${index}]`
-      checkV4Hooks(name, definedHooks(entry))
       if (typeof (entry as { onRegister?: unknown }).onRegister === 'function') entry.onRegister!({ client, fn: fn ?? null })
       return { kind: 'v4', name, create: () => new entry({ client }) }
     }

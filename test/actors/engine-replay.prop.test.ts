@@ -155,7 +155,7 @@ function expectedOutput(program: Program): unknown[] {
   let next = 0
   const result = (op: RunOp) => {
     const { key } = steps[next++]!
-    return op.failTimes < PROGRAM_ATTEMPTS ? op.value : { failed: `StepError: ${failureMessage(key, PROGRAM_ATTEMPTS)}` }
+    return op.failTimes < PROGRAM_ATTEMPTS ? op.value : { failed: `Error: ${failureMessage(key, PROGRAM_ATTEMPTS)}` }
   }
   return program.map((op) => (op.op === 'run' ? result(op) : op.op === 'parallel' ? op.ops.map(result) : (next++, null)))
 }
