@@ -19,7 +19,7 @@ export default defineConfig({
       workerd('workerd', ['test/**/*.test.ts'], ['test/process/**', 'test/sharded/**']),
       workerd(
         'workerd-sharded',
-        ['test/sharded/**/*.test.ts', 'test/actors/waits.prop.test.ts', 'test/events/stream-batch-ingest.test.ts', 'test/actors/events.test.ts', 'test/actors/embedded-runs.test.ts'],
+        ['test/sharded/**/*.test.ts', 'test/actors/signals.test.ts', 'test/actors/waits.prop.test.ts', 'test/events/stream-batch-ingest.test.ts', 'test/actors/events.test.ts', 'test/actors/embedded-runs.test.ts'],
         [],
         { INNGEST_STREAM_SHARDS: '3' },
       ),

@@ -274,7 +274,7 @@ export class RunHost {
     }
     if (this.resumingAfterReset) {
       this.resumingAfterReset = false
-      const stuck = noteInterruptedPass(this.store)
+      const stuck = noteInterruptedPass(this.store, this.snapshot!.context.startedAt ?? 0, this.now())
       if (stuck) {
         this.settle({ kind: 'threw', error: stuck })
         await this.releaseSlots()

@@ -12,7 +12,9 @@ import type { EventSchemas } from './event-schemas.js'
 import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'
 import { InngestFunction } from './inngest-function.js'
 import { withTypedSteps } from './typed-steps.js'
-import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, SendableEvent, TriggerInput } from './types.js'
+import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, SendableEvent, SendSignalOptions, SendSignalResponse, TriggerInput } from './types.js'
+import { deliverSignal, checkSignal } from '../actors/events/signals.js'
+import type { ShardedStreamEnv } from '../actors/events/sharded-streams.js'
 import { checkClientOptions, type ClientOptions } from './client-options.js'
 import { withFunctionReferences } from './function-reference.js'
 import type { MiddlewareContext } from './middleware/middleware-context.js'
@@ -128,6 +130,36 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     await validateSentEvents(payload, prepared.events, this.eventSchemas)
     return { ids: await sendEvents(prepared.events, this.options) }
   }
+
+  /**
+   * Sends a signal to the run waiting for it (`step.waitForSignal`), which receives
+   * `{ signal, data }`. A signal reaches only a run waiting when it is sent; it is not kept.
+   * @returns `{ runId }` of the run that received it; `{ runId: undefined }` when no run waits for it.
+   * @example
+   * ```ts
+   * const { runId } = await inngest.sendSignal({ signal: `approval/${orderId}`, data: { approved: true } })
+   * ```
+   */
+  async sendSignal({ signal, data }: SendSignalOptions): Promise<SendSignalResponse> {
+    checkSignal(signal, data, 'inngest.sendSignal')
+    const env = this.options.baseUrl ? undefined : await signalEnv()
+    if (!env) {
+      throw new TypeError(
+        'inngest.sendSignal: signals are delivered inside the worker (INNGEST_EVENT_STREAMS and INNGEST_RUNS bound); ' +
+          "inngest.do does not serve the official SDK's POST /v1/signals yet, so a client with baseUrl (or outside a worker) cannot send one. " +
+          'Fix: call sendSignal in the worker that serves your functions (a route, a step, a queue handler).',
+      )
+    }
+    return deliverSignal(env, signal, data)
+  }
+}
+
+/** The worker's bindings signals need, when running inside a worker that has them. */
+async function signalEnv(): Promise<ShardedStreamEnv | undefined> {
+  if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') return undefined
+  const { env } = await import('cloudflare:workers')
+  const bindings = env as Partial<ShardedStreamEnv>
+  return bindings.INNGEST_EVENT_STREAMS && bindings.INNGEST_RUNS ? (bindings as ShardedStreamEnv) : undefined
 }
 
 /** The config with `eventType` triggers as plain `{ event }` triggers, which the normaliser knows. */

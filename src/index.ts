@@ -18,6 +18,7 @@ export type { AnyEventType, CreatedEvent, CreateEventOptions, EventDataSchema, E
 export { EventValidationError } from './event-validation.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
 export { InngestFunction } from './inngest-function.js'
+export { fetch, group, step } from './ambient.js'
 export type { FunctionId } from './inngest-function.js'
 export { internalEvents } from './internal-events.js'
 export { isInngest, isInngestFunction } from './assertions.js'
@@ -54,9 +55,17 @@ export type {
   ScheduledTimerEvent,
   ScheduledTimerEventPayload,
   SendableEvent,
+  AiModel,
+  GroupTools,
+  ParallelOptions,
+  StepAiTools,
+  StepFetch,
   StepId,
   StepTools,
   TriggerInput,
   WaitedEvent,
   WaitForEventOptions,
+  WaitForSignalOptions,
+  SendSignalOptions,
+  SendSignalResponse,
 } from './types.js'

@@ -149,6 +149,81 @@ export interface StepTools<Events extends EventMap> {
     id: StepId,
     options: { function: Fn | string; timeout?: Duration } & InvokeData<Fn>,
   ): Promise<GetFunctionOutput<Fn>>
+  /**
+   * A durable `fetch`: the request is made once, inside a step named `step.fetch: <hostname>`,
+   * and replays return a `Response` rebuilt from its status, headers and body text.
+   */
+  fetch: StepFetch
+  /** AI steps: a model call (`infer`) or any AI SDK call (`wrap`), each memoized as a step. */
+  ai: StepAiTools
+  /**
+   * Waits for signal `signal` (sent by `inngest.sendSignal`) sent after the wait began:
+   * `{ signal, data }`, or null once `timeout` passed.
+   */
+  waitForSignal<Data = unknown>(id: StepId, options: WaitForSignalOptions): Promise<{ signal: string; data: Jsonify<Data> } | null>
+}
+
+/** What `step.waitForSignal` takes: the signal's name, how long to wait, and what to do if another run waits for it. */
+export interface WaitForSignalOptions {
+  signal: string
+  timeout: Duration | Date
+  /** Official: "replace" takes the signal from a run already waiting, "fail" fails this step. See docs/compatibility.md. */
+  onConflict?: 'replace' | 'fail'
+}
+
+/** What `inngest.sendSignal` takes. */
+export interface SendSignalOptions {
+  signal: string
+  data?: unknown
+  /** The official SDK's environment header; one environment per worker here, so it is ignored. */
+  env?: string
+}
+
+/** What `inngest.sendSignal` resolves to: the run that received the signal, or `undefined` if none waits for it. */
+export interface SendSignalResponse {
+  runId: string | undefined
+}
+
+/** `fetch` that is durable inside a run and falls back to `fallback` (the global fetch) elsewhere. */
+export type StepFetch = typeof fetch & {
+  /** Sets the fetch used outside a run (or inside a step body); `undefined` makes those calls throw. */
+  config(options: StepFetch.Options): StepFetch
+  readonly fallback?: typeof fetch | undefined
+}
+
+export declare namespace StepFetch {
+  interface Options {
+    fallback?: typeof fetch | undefined
+  }
+}
+
+/** A model as the `@inngest/ai` helpers return it: `openai({ model, apiKey })` and the rest. */
+export interface AiModel {
+  readonly url?: string
+  readonly authKey?: string
+  /** `openai-chat`, `anthropic`, `gemini`, `azure-openai`, …: where the key goes. */
+  readonly format?: string
+  readonly headers?: Record<string, string>
+  readonly onCall?: (model: any, body: any) => void
+}
+
+/** `step.ai`. */
+export interface StepAiTools {
+  /** POSTs `body` to the model from the run's object and returns the provider's JSON response. */
+  infer<Output = unknown>(id: StepId, options: { model: AiModel; body: Record<string, any> }): Promise<Output>
+  /** Runs `fn(...args)` as a step, as `step.run` does: memoized, retried on error. */
+  wrap<Fn extends (...args: any[]) => unknown>(id: StepId, fn: Fn, ...args: Parameters<Fn>): Promise<Jsonify<Awaited<ReturnType<Fn>>>>
+}
+
+/** `group.parallel`'s options: the mode every step created in the callback gets. */
+export interface ParallelOptions {
+  mode?: 'race'
+}
+
+/** The `group` tools: `group.parallel`. */
+export interface GroupTools {
+  /** Runs `callback` with its steps in race mode (`Promise.race` over steps). */
+  parallel<T>(optionsOrCallback: ParallelOptions | (() => Promise<T>), maybeCallback?: () => Promise<T>): Promise<T>
 }
 
 /** The logger a handler receives. */

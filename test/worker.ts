@@ -22,6 +22,8 @@ import './fixtures/identity-functions.js'
 import './fixtures/unstorable-value-functions.js'
 import './fixtures/runaway-functions.js'
 import './fixtures/retry-semantics-functions.js'
+import './fixtures/signal-functions.js'
+import './fixtures/step-fetch-group-ai-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'

@@ -5,6 +5,7 @@
 import type { Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from './executor.js'
 import type { EngineContext, RunnableFunction } from './function-definition.js'
 import { HandlerPass } from './handler-pass.js'
+import { runWithAmbientStep } from './ambient-step.js'
 import { consoleLogger, memoizationAwareLogger } from './run-logger.js'
 import { createStepTools } from './step-tools.js'
 
@@ -36,7 +37,7 @@ export class InProcessExecutor implements Executor {
         peek: (id) => pass.peek(id),
       },
     }
-    const handle = pass.begin(() => this.fn.handler(context))
+    const handle = pass.begin(() => runWithAmbientStep(context.step, () => this.fn.handler(context)))
     // Middleware sees a yielded pass as a suspended one: it ended without the handler settling.
     void handle.outcome.then((outcome) => passEnded(outcome.kind === 'yielded' ? 'suspended' : outcome.kind))
     return handle

@@ -4,6 +4,8 @@
  */
 import { prepareEvents } from '../events/prepare-events.js'
 import { findFunction, isGeneratedFunction } from '../registry.js'
+import { buildInferRequest, sendInferRequest, type InferModel } from './ai-step.js'
+import { ambientExecution, runInsideStep } from './ambient-step.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
 import { markNonRetriable } from './errors.js'
 import type { StepRecorder } from './executor.js'
@@ -12,6 +14,19 @@ import type { EngineStepTools, InvokeTarget, StepIdInput } from './function-defi
 import type { HandlerPass } from './handler-pass.js'
 import { toJsonText } from './jsonify.js'
 import { deriveStepEventId } from './run-id.js'
+import { fetchForMemo, fetchStepId, responseFromMemo, type MemoizedResponse } from './step-fetch.js'
+import { createWaitForSignal } from './wait-for-signal.js'
+
+/** The tools beyond the engine's core: `step.fetch` and `step.ai` (step-fetch.ts, ai-step.ts). */
+export interface ExtraStepTools {
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>
+  ai: {
+    infer(id: StepIdInput, options: { model: InferModel; body: Record<string, unknown> }): Promise<unknown>
+    wrap(id: StepIdInput, fn: (...args: unknown[]) => unknown, ...args: unknown[]): Promise<unknown>
+  }
+  /** `step.waitForSignal` (wait-for-signal.ts). */
+  waitForSignal: ReturnType<typeof createWaitForSignal>
+}
 
 function stepId(id: StepIdInput, tool: string): string {
   const value = typeof id === 'string' ? id : id?.id
@@ -53,12 +68,12 @@ function failFast<Args extends unknown[], R>(tool: (...args: Args) => R): (...ar
   }
 }
 
-export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId: string): EngineStepTools {
+export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId: string): EngineStepTools & ExtraStepTools {
   const tools: EngineStepTools = {
     run(id, fn, ...args) {
       const key = stepId(id, 'run')
       if (typeof fn !== 'function') throw new TypeError(`step "${key}": step.run needs a function as its second argument.`)
-      return pass.run(key, () => fn(...args))
+      return pass.run(key, (stepKey) => runInsideStep(stepKey, () => fn(...args)))
     },
     sleep(id, duration) {
       const key = stepId(id, 'sleep')
@@ -119,5 +134,20 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
     waitForEvent: failFast(tools.waitForEvent),
     sendEvent: failFast(tools.sendEvent),
     invoke: failFast(tools.invoke),
+    waitForSignal: failFast(createWaitForSignal(pass, recorder)),
+    fetch: failFast((input: RequestInfo | URL, init?: RequestInit) => {
+      // Inside a step body the official SDK makes a plain fetch: the step memoizes it already.
+      if (ambientExecution()?.executingStep) return fetch(input, init)
+      const key = fetchStepId(input)
+      return (pass.run(key, () => fetchForMemo(input, init)) as Promise<MemoizedResponse>).then(responseFromMemo)
+    }),
+    ai: {
+      infer: failFast((id: StepIdInput, options: { model: InferModel; body: Record<string, unknown> }) => {
+        const key = stepId(id, 'ai.infer')
+        const request = buildInferRequest(options?.model, options?.body, key)
+        return pass.run(key, () => sendInferRequest(request, key))
+      }),
+      wrap: failFast((id: StepIdInput, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => tools.run(id, fn, ...args)),
+    },
   }
 }

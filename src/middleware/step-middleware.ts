@@ -44,6 +44,8 @@ export function observedSteps(step: EngineStepTools, observation: StepObservatio
   const scope: StepScope = { ...observation, v4, wrapping: new Set() }
   const through = (kind: Middleware.StepType, id: StepIdInput, input: unknown[] | undefined, plan: Plan) => throughStepMiddleware(scope, kind, id, input, plan)
   return {
+    // Tools without hooks of their own here (step.fetch, step.ai, waitForSignal …) stay available.
+    ...step,
     run: (id, body, ...args) =>
       through('run', id, args.length > 0 ? args : undefined, (id, input, call) =>
         // Not a function: the engine refuses it at the call.

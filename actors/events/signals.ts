@@ -1,0 +1,82 @@
+/**
+ * Signals (`step.waitForSignal`, `inngest.sendSignal`) on the event streams. Each signal name has
+ * a stream of its own, named `inngest/signal:<signal>` (no new binding): a wait registers there
+ * as `step.waitForEvent` does, and a signal is ingested there directly, not through the queue, so
+ * the sender learns at once which run received it.
+ *
+ * As on Inngest:
+ * - a signal reaches a run only if the run waits for it when it is sent: it is not kept for waits
+ *   that begin later (the wait's condition takes only signals sent since it was requested);
+ * - one run receives it, and `sendSignal` answers `{ runId }`, or `{ runId: undefined }` when no
+ *   run waits for it;
+ * - the run receives `{ signal, data }`, or null if its wait timed out first.
+ *
+ * Unlike Inngest, a second wait for a signal already awaited is not refused (`onConflict:
+ * 'fail'`): the stream keeps no record of a signal's one waiter to check against. When several
+ * runs wait, one receives the signal (the last of the stream's matches: of waits with equal
+ * timeouts, the latest, as `onConflict: 'replace'` has it) and the others keep waiting until
+ * their timeout, as a replaced wait does on Inngest.
+ */
+import type { RunEventPayload } from '../engine/executor.js'
+import { toJsonText } from '../engine/jsonify.js'
+import { eventStreamStub } from '../event-stream-actor.js'
+import { hostedRunStub } from '../run-actor.js'
+import { closeInShards, type ShardedStreamEnv } from './sharded-streams.js'
+import { registrationShards, streamShardCounts } from './stream-shards.js'
+
+/** The prefix of a signal's stream name (and of its events' names): internal, as `inngest/` names are. */
+export const SIGNAL_STREAM_PREFIX = 'inngest/signal:'
+
+/** The stream (and event name) of signal `signal`. */
+export function signalStreamName(signal: string): string {
+  return `${SIGNAL_STREAM_PREFIX}${signal}`
+}
+
+/** What a run receives from `step.waitForSignal`. */
+export interface ReceivedSignal {
+  readonly signal: string
+  readonly data: unknown
+}
+
+/**
+ * The condition of a wait requested at `requestedAt`: only signals sent since. A stream looks
+ * back to the run's start by default; a signal sent before the wait began reached no one.
+ */
+export function signalWaitExpression(requestedAt: number): string {
+  return `async.ts >= ${Math.floor(requestedAt)}`
+}
+
+/** What a settled signal wait hands the handler: the signal's name and data, or null (timed out). */
+export function receivedSignal(signal: string, event: unknown): ReceivedSignal | null {
+  if (event === null || event === undefined) return null
+  return { signal, data: (event as RunEventPayload).data?.data ?? null }
+}
+
+/** Checks `sendSignal`'s arguments: a bad one throws a TypeError naming the fix. */
+export function checkSignal(signal: unknown, data: unknown, caller: string): void {
+  if (typeof signal !== 'string' || signal.length === 0) {
+    throw new TypeError(`${caller}: signal must be a non-empty string (got ${JSON.stringify(signal)}). Fix: pass the name the run waits for, as in step.waitForSignal(id, { signal }).`)
+  }
+  if (data !== undefined) toJsonText(data, `${caller}: the signal's data is not JSON`)
+}
+
+/**
+ * Sends `signal` with `data` to the run waiting for it.
+ * @returns the id of the run that received it; undefined when no run waits for it.
+ */
+export async function deliverSignal(env: ShardedStreamEnv, signal: string, data: unknown): Promise<{ runId: string | undefined }> {
+  checkSignal(signal, data, 'sendSignal')
+  const name = signalStreamName(signal)
+  const event: RunEventPayload = { name, id: crypto.randomUUID(), ts: Date.now(), data: { signal, data: data ?? null }, user: {} }
+  // Waits register in every shard; a signal is answered in one (shard 0), as any event is.
+  const matches = (await eventStreamStub(env.INNGEST_EVENT_STREAMS, name, 0).ingest(event)).filter((match) => match.kind === 'wait')
+  for (const match of [...matches].reverse()) {
+    // The id of the event the wait holds: null if it timed out first (hosts that forward
+    // resolveWait without its answer give undefined, and are taken at their word).
+    const took: string | null | undefined = await hostedRunStub(env, match.runId, match.host).resolveWait(match.stepKey, event)
+    if (took !== undefined && took !== event.id) continue
+    if (registrationShards(streamShardCounts(env)).length > 1) await closeInShards(env, match.runId, name, match.stepKey, event.id, 0)
+    return { runId: match.runId }
+  }
+  return { runId: undefined }
+}
