@@ -152,6 +152,24 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     }
     return deliverSignal(env, signal, data)
   }
+
+  /**
+   * Durable Endpoints (the official `inngest.endpoint()`) are not supported: there is no HTTP
+   * endpoint to make durable here; a function's steps already are.
+   * @throws TypeError naming the alternative
+   */
+  endpoint(..._args: unknown[]): never {
+    throw new TypeError('inngest.endpoint(): Durable Endpoints are not supported by inngest.do. Fix: make the work a function (createFunction) and trigger it with an event or step.invoke; its steps are durable.')
+  }
+
+  /**
+   * The official `setEnvVars(env)` re-reads `INNGEST_*` settings from `env`. Here the worker's
+   * settings come from its bindings and the client's options, fixed when it is created.
+   * @throws TypeError naming the alternative
+   */
+  setEnvVars(..._args: unknown[]): never {
+    throw new TypeError('inngest.setEnvVars(): not supported; the worker reads INNGEST_* from its own bindings. Fix: pass eventKey, baseUrl or isDev to new Inngest({ … }), or set the variables in wrangler.toml / as secrets.')
+  }
 }
 
 /** The worker's bindings signals need, when running inside a worker that has them. */

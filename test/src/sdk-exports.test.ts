@@ -300,3 +300,13 @@ describe('subpath imports', () => {
     expect(() => createStepTools()).toThrow(/createStepTools is internal to the SDK.*Fix: use the `step` your handler receives/)
   })
 })
+
+describe('client methods of the official SDK that do not apply here', () => {
+  it('endpoint() and setEnvVars() throw a TypeError naming the alternative, as the official ones exist', () => {
+    const client = new Inngest({ id: 'unsupported-methods' })
+    expect(typeof new official.Inngest({ id: 'x' }).setEnvVars).toBe('function')
+    expect(() => client.endpoint(async () => 'x')).toThrow(TypeError)
+    expect(() => client.endpoint(async () => 'x')).toThrow(/Durable Endpoints are not supported.*Fix: make the work a function/)
+    expect(() => client.setEnvVars({ INNGEST_EVENT_KEY: 'k' })).toThrow(/Fix: pass eventKey, baseUrl or isDev/)
+  })
+})
