@@ -60,9 +60,16 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   /** The client's middleware, initialised once; any hook not supported was refused here. */
   private readonly middleware: readonly PreparedMiddleware[]
 
+  /**
+   * The client's `EventSchemas`, where the official validation middleware
+   * (`@inngest/middleware-validation`) reads them: `client.schemas.runtimeSchemas`.
+   */
+  readonly schemas: Options['schemas']
+
   constructor(readonly options: Options) {
     checkClientOptions(options)
     this.id = options.id
+    this.schemas = options.schemas
     this.middleware = prepareMiddleware(options.middleware, this)
   }
 

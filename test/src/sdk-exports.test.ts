@@ -250,6 +250,11 @@ describe('EventSchemas.fromZod', () => {
     expect(run.output).toBe('welcome 7 on enterprise')
   })
 
+  it("exposes them on the client where the official validation middleware reads them (client['schemas'].runtimeSchemas)", () => {
+    const kept = (zodClient as unknown as { schemas: { runtimeSchemas: Record<string, unknown> } }).schemas.runtimeSchemas
+    expect(Object.keys(kept).sort()).toEqual(['sdk-zod/user.created', 'sdk-zod/user.deleted'])
+  })
+
   it('keeps the schemas by event name, as the official runtimeSchemas', () => {
     const schemas = new EventSchemas().fromZod([z.object({ name: z.literal('a/one'), data: z.object({ n: z.number() }), user: z.object({}) })]).fromZod({ 'a/two': { data: z.object({}) } })
     const kept = (schemas as unknown as { runtimeSchemas: Record<string, Record<string, unknown>> }).runtimeSchemas
