@@ -12,7 +12,7 @@ import { findStoredEvent, type EventIndexEnv } from './event-index-actor.js'
 import { streamObjectName } from './events/stream-shards.js'
 import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
 import { eventRetentionMs } from './storage/event-index-store.js'
-import { lookbackRetentionMs, NeedPayloads, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
+import { CONFLICT, lookbackRetentionMs, NeedPayloads, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
 export type { RecordedEvent, RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
@@ -31,6 +31,11 @@ function satisfies(registration: Pick<OpenRegistration, 'expression' | 'trigger'
   // The trigger is parsed only for conditions that read it.
   const trigger = USES_TRIGGER.test(registration.expression) ? registration.trigger() : undefined
   return compileExpression(registration.expression, 'if').matches({ event: trigger, async: candidate })
+}
+
+/** The answer to an exclusive registration another run's open wait refuses: first of any shard's finds. */
+function conflictFor(registration: WaitRegistration): RecordedEvent {
+  return { event: { name: registration.event, id: CONFLICT, ts: Date.now(), data: { conflict: true }, user: {} }, receivedAt: Number.NEGATIVE_INFINITY }
 }
 
 /** What a stream reads of the worker's settings and bindings. */
@@ -155,7 +160,13 @@ export class EventStreamActor extends DurableObject {
   registerFinding(registration: WaitRegistration): Promise<RecordedEvent | null> {
     return this.withPayloads(() => this.store.transaction(() => {
       const existing = this.store.registration(registration.runId, registration.stepKey)
+      if (existing?.resolvedBy === CONFLICT) return conflictFor(registration)
       if (existing) return existing.resolvedBy ? this.store.recorded(existing.resolvedBy) : null
+      if (registration.exclusive && this.store.hasOtherOpenWait(registration.runId, Date.now())) {
+        // Answered at once, with the conflict in place of an event: the waiting step fails.
+        this.store.insertRegistration(registration, CONFLICT)
+        return conflictFor(registration)
+      }
       const consumed = registration.kind === 'wait' ? this.store.consumedBy(registration.runId) : new Set<string>()
       const open = { ...registration, trigger: () => registration.trigger }
       const early = this.store.findSince(registration.sinceTs, (event) => !consumed.has(event.id) && satisfies(open, event))

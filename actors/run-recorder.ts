@@ -67,7 +67,7 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
         noteStream(store, wait.event)
         store.appendEffect({
           kind: 'register',
-          registration: { runId: context.runId, stepKey: row.key, kind: 'wait', event: wait.event, expression: wait.expression, trigger, sinceTs: trigger.ts, expiresAt: wait.timeoutAt, ...host.hostedAt },
+          registration: { runId: context.runId, stepKey: row.key, kind: 'wait', event: wait.event, expression: wait.expression, trigger, sinceTs: trigger.ts, expiresAt: wait.timeoutAt, ...(wait.exclusive ? { exclusive: true } : {}), ...host.hostedAt },
         })
       })
     },

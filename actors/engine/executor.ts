@@ -49,6 +49,8 @@ export interface WaitRequest {
   readonly timeoutAt: number
   /** CEL over `event` and `async`; null: any event of the name. */
   readonly expression: string | null
+  /** The only wait on its stream: refused (resolved with a conflict) while another run waits there (`step.waitForSignal`). */
+  readonly exclusive?: boolean
 }
 
 export interface InvokeRequest {

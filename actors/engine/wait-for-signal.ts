@@ -4,7 +4,9 @@
  * `{ signal, data }`, or null once `timeout` passes.
  */
 import { receivedSignal, signalStreamName, signalWaitExpression, type ReceivedSignal } from '../events/signals.js'
+import { CONFLICT } from '../storage/stream-store.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
+import { StepError } from './errors.js'
 import type { StepRecorder } from './executor.js'
 import type { StepIdInput } from './function-definition.js'
 import type { HandlerPass } from './handler-pass.js'
@@ -33,10 +35,20 @@ export function createWaitForSignal(pass: HandlerPass, recorder: StepRecorder) {
       throw new TypeError(`step "${key}": waitForSignal's onConflict must be "replace" or "fail" (got ${JSON.stringify(options.onConflict)}).`)
     }
     const timeoutAt = timeoutOf(options.timeout, key)
+    // "fail" (the default): the only waiter of its signal; "replace": one more, the newest taking it.
+    const exclusive = options.onConflict !== 'replace'
     const waited = pass.await(key, 'wait', timeoutAt, (row) =>
-      recorder.requestWait(row, { event: signalStreamName(signal), timeoutAt: row.wakeAt ?? 0, expression: signalWaitExpression(row.startedAt ?? 0) }),
+      recorder.requestWait(row, { event: signalStreamName(signal), timeoutAt: row.wakeAt ?? 0, expression: signalWaitExpression(row.startedAt ?? 0), exclusive }),
     )
-    return waited.then((event) => receivedSignal(signal, event))
+    return waited.then((event) => {
+      if ((event as { id?: unknown } | null)?.id === CONFLICT) {
+        throw new StepError(key, {
+          name: 'Error',
+          message: `Signal conflict: another run is already waiting for signal "${signal}". Fix: pass onConflict: "replace" to take the signal over, or wait for a signal name unique to this run.`,
+        })
+      }
+      return receivedSignal(signal, event)
+    })
   }
 }
 

@@ -11,10 +11,10 @@
  *   run waits for it;
  * - the run receives `{ signal, data }`, or null if its wait timed out first.
  *
- * Unlike Inngest, a second wait for a signal already awaited is not refused (`onConflict:
- * 'fail'`): the stream keeps no record of a signal's one waiter to check against. When several
- * runs wait, one receives the signal (the last of the stream's matches: of waits with equal
- * timeouts, the latest, as `onConflict: 'replace'` has it) and the others keep waiting until
+ * A wait is the signal's only one (`onConflict: 'fail'`, the default): the stream refuses it at
+ * registration while another run's wait is open there, and the step fails with "Signal
+ * conflict". With `'replace'` several may wait: one receives the signal (the last of the
+ * stream's matches: of waits with equal timeouts, the latest) and the others keep waiting until
  * their timeout, as a replaced wait does on Inngest.
  */
 import type { RunEventPayload } from '../engine/executor.js'

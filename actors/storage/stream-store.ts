@@ -37,6 +37,9 @@ export const SLIM_ABOVE = 2_048
 /** The payload column of a slim row: never JSON, so never an event's text. */
 const IN_THE_INDEX = ''
 
+/** What an exclusive registration refused for a conflict is resolved by (never an event id). */
+export const CONFLICT = '#conflict'
+
 /** Thrown when slim rows' payloads are needed: the actor fetches them from the index and retries. */
 export class NeedPayloads extends Error {
   override name = 'NeedPayloads'
@@ -74,6 +77,8 @@ export interface WaitRegistration {
   readonly expiresAt: number
   /** The object hosting the run, when not its own `RunActor`: where a match is delivered. */
   readonly host?: RunAddress
+  /** Refused while another run's wait is open here (a signal has one waiter). */
+  readonly exclusive?: boolean
 }
 
 /** A registration an event resolved: the run to answer (at `host`, if set) and its step. */
@@ -233,6 +238,11 @@ export class StreamStore extends SqlStore {
       .exec<Row>(`SELECT ${OPEN_COLUMNS} FROM inngest_stream_waits WHERE run_id = ? AND kind = 'wait' AND resolved_by IS NULL ORDER BY registered_seq`, runId)
       .toArray()
       .map((row) => this.toOpen(row))
+  }
+
+  /** Whether a wait of another run than `runId` is open here and not past its timeout. */
+  hasOtherOpenWait(runId: string, now: number): boolean {
+    return this.sql.exec("SELECT 1 FROM inngest_stream_waits WHERE resolved_by IS NULL AND kind = 'wait' AND run_id != ? AND expires_at >= ? LIMIT 1", runId, now).toArray().length > 0
   }
 
   /** Whether any registration is open (most names have none: their ingest looks no further). */

@@ -82,10 +82,18 @@ describe('step.waitForSignal and inngest.sendSignal', () => {
     expect((await waitForRun(first, (r) => r.status === 'Completed')).output).toEqual({ received: null })
   })
 
-  // Inngest refuses a second wait for a signal already awaited unless onConflict is "replace":
-  // the second run's step fails ("Signal conflict"). The streams keep no record of a signal's one
-  // waiter to check against at registration (see actors/events/signals.ts).
-  it.todo('fails the second wait for a signal already awaited (onConflict "fail")')
+  it('fails the second wait for a signal already awaited (onConflict "fail", the default); the first still gets it', async () => {
+    const signal = uniqueLabel('signal-conflict')
+    const first = await waiter(signal)
+    const second = await trigger('signals/await', { signal }, 'shop-await-signal')
+    const failed = await waitForRun(second, (r) => r.status === 'Failed')
+    expect(failed.snapshot!.context.error!.message).toMatch(/Signal conflict: another run is already waiting for signal ".*"\. Fix: pass onConflict: "replace"/)
+    expect(await inngest.sendSignal({ signal, data: { approved: true } })).toEqual({ runId: first })
+    expect((await waitForRun(first, (r) => r.status === 'Completed')).output).toEqual({ received: { signal, data: { approved: true } } })
+    // Once the first wait is over, the signal's name is free again.
+    const third = await waiter(signal)
+    expect(await inngest.sendSignal({ signal, data: { approved: false } })).toEqual({ runId: third })
+  })
 
   it('refuses a bad signal name at the call', async () => {
     await expect(inngest.sendSignal({ signal: '' })).rejects.toThrow(/signal must be a non-empty string/)
