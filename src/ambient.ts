@@ -68,6 +68,7 @@ export const step: StepTools<any> = {
   sendEvent: deferred((s) => s.sendEvent),
   invoke: deferred((s) => s.invoke),
   waitForSignal: deferred((s) => s.waitForSignal),
+  sendSignal: deferred((s) => s.sendSignal),
   fetch,
   ai: {
     infer: deferred((s) => s.ai.infer),

@@ -13,7 +13,7 @@ import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEven
 import { InngestFunction } from './inngest-function.js'
 import { withTypedSteps } from './typed-steps.js'
 import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, SendableEvent, SendSignalOptions, SendSignalResponse, TriggerInput } from './types.js'
-import { deliverSignal, checkSignal } from '../actors/events/signals.js'
+import { checkSignal, deliverSignal, signalEnvInWorker, signalOutsideWorker } from '../actors/events/signals.js'
 import type { ShardedStreamEnv } from '../actors/events/sharded-streams.js'
 import { checkClientOptions, type ClientOptions } from './client-options.js'
 import { withFunctionReferences } from './function-reference.js'
@@ -149,14 +149,8 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
    */
   async sendSignal({ signal, data }: SendSignalOptions): Promise<SendSignalResponse> {
     checkSignal(signal, data, 'inngest.sendSignal')
-    const env = this.options.baseUrl ? undefined : await signalEnv()
-    if (!env) {
-      throw new TypeError(
-        'inngest.sendSignal: signals are delivered inside the worker (INNGEST_EVENT_STREAMS and INNGEST_RUNS bound); ' +
-          "inngest.do does not serve the official SDK's POST /v1/signals yet, so a client with baseUrl (or outside a worker) cannot send one. " +
-          'Fix: call sendSignal in the worker that serves your functions (a route, a step, a queue handler).',
-      )
-    }
+    const env = this.options.baseUrl ? undefined : await signalEnvInWorker()
+    if (!env) throw signalOutsideWorker('inngest.sendSignal')
     return deliverSignal(env, signal, data)
   }
 
@@ -177,14 +171,6 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
   setEnvVars(..._args: unknown[]): never {
     throw new TypeError('inngest.setEnvVars(): not supported; the worker reads INNGEST_* from its own bindings. Fix: pass eventKey, baseUrl or isDev to new Inngest({ … }), or set the variables in wrangler.toml / as secrets.')
   }
-}
-
-/** The worker's bindings signals need, when running inside a worker that has them. */
-async function signalEnv(): Promise<ShardedStreamEnv | undefined> {
-  if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') return undefined
-  const { env } = await import('cloudflare:workers')
-  const bindings = env as Partial<ShardedStreamEnv>
-  return bindings.INNGEST_EVENT_STREAMS && bindings.INNGEST_RUNS ? (bindings as ShardedStreamEnv) : undefined
 }
 
 /** The config with `eventType` triggers as plain `{ event }` triggers, which the normaliser knows. */

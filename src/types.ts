@@ -161,6 +161,8 @@ export interface StepTools<Events extends EventMap> {
    * `{ signal, data }`, or null once `timeout` passed.
    */
   waitForSignal<Data = unknown>(id: StepId, options: WaitForSignalOptions): Promise<{ signal: string; data: Jsonify<Data> } | null>
+  /** `inngest.sendSignal` as a step: sent once (a replay answers the recorded `{ runId }`). */
+  sendSignal(id: StepId, options: SendSignalOptions): Promise<SendSignalResponse>
 }
 
 /** What `step.waitForSignal` takes: the signal's name, how long to wait, and what to do if another run waits for it. */

@@ -2,6 +2,7 @@
  * The step tools handed to an in-process handler: argument parsing and validation in front of
  * the pass. A bad argument fails at the call, naming the step, and is not retried.
  */
+import { sendSignalInWorker } from '../events/signals.js'
 import { prepareEvents } from '../events/prepare-events.js'
 import { findFunction, isGeneratedFunction } from '../registry.js'
 import { buildInferRequest, sendInferRequest, type InferModel } from './ai-step.js'
@@ -26,6 +27,8 @@ export interface ExtraStepTools {
   }
   /** `step.waitForSignal` (wait-for-signal.ts). */
   waitForSignal: ReturnType<typeof createWaitForSignal>
+  /** `step.sendSignal(id, { signal, data })`: `inngest.sendSignal` as a step (events/signals.ts). */
+  sendSignal(id: StepIdInput, options: { signal: string; data?: unknown }): Promise<{ runId: string | undefined }>
 }
 
 function stepId(id: StepIdInput, tool: string): string {
@@ -135,6 +138,10 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
     sendEvent: failFast(tools.sendEvent),
     invoke: failFast(tools.invoke),
     waitForSignal: failFast(createWaitForSignal(pass, recorder)),
+    // A step, as officially: a replay does not send the signal again; it answers `{ runId }`.
+    sendSignal: failFast((id: StepIdInput, options: { signal: string; data?: unknown }) =>
+      tools.run(id, () => sendSignalInWorker(options?.signal, options?.data, `step "${stepId(id, 'sendSignal')}": sendSignal`)) as Promise<{ runId: string | undefined }>,
+    ),
     fetch: failFast((input: RequestInfo | URL, init?: RequestInit) => {
       // Inside a step body the official SDK makes a plain fetch: the step memoizes it already.
       if (ambientExecution()?.executingStep) return fetch(input, init)

@@ -80,3 +80,31 @@ export async function deliverSignal(env: ShardedStreamEnv, signal: string, data:
   }
   return { runId: undefined }
 }
+
+/** The worker's bindings signals need, when this code runs inside a worker that has them. */
+export async function signalEnvInWorker(): Promise<ShardedStreamEnv | undefined> {
+  if ((globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent !== 'Cloudflare-Workers') return undefined
+  const { env } = await import('cloudflare:workers')
+  const bindings = env as Partial<ShardedStreamEnv>
+  return bindings.INNGEST_EVENT_STREAMS && bindings.INNGEST_RUNS ? (bindings as ShardedStreamEnv) : undefined
+}
+
+/** The error for a signal sent where the worker's bindings are not (a client with `baseUrl`, another host). */
+export function signalOutsideWorker(caller: string): TypeError {
+  return new TypeError(
+    `${caller}: signals are delivered inside the worker (INNGEST_EVENT_STREAMS and INNGEST_RUNS bound); ` +
+      "inngest.do does not serve the official SDK's POST /v1/signals yet, so a client with baseUrl (or outside a worker) cannot send one. " +
+      'Fix: call sendSignal in the worker that serves your functions (a route, a step, a queue handler).',
+  )
+}
+
+/**
+ * Sends a signal from inside the worker (`step.sendSignal`).
+ * @throws TypeError naming the fix when the worker's bindings are not there
+ */
+export async function sendSignalInWorker(signal: string, data: unknown, caller: string): Promise<{ runId: string | undefined }> {
+  checkSignal(signal, data, caller)
+  const env = await signalEnvInWorker()
+  if (!env) throw signalOutsideWorker(caller)
+  return deliverSignal(env, signal, data)
+}

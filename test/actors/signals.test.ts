@@ -95,6 +95,17 @@ describe('step.waitForSignal and inngest.sendSignal', () => {
     expect(await inngest.sendSignal({ signal, data: { approved: false } })).toEqual({ runId: third })
   })
 
+  it('sends a signal from a step, once: a replay answers the recorded run id', async () => {
+    const signal = uniqueLabel('signal-step')
+    const waiting = await waiter(signal)
+    const sender = await trigger('signals/send', { signal }, 'shop-send-signal-step')
+    await waitForRun(sender, (r) => stateOf(r) === 'sleeping')
+    expect((await waitForRun(waiting, (r) => r.status === 'Completed')).output).toEqual({ received: { signal, data: { approved: true } } })
+    await runDurableObjectAlarm(rawStub(sender))
+    // Sent again, it would have found no run waiting ({ runId: undefined }).
+    expect((await waitForRun(sender, (r) => r.status === 'Completed')).output).toEqual({ runId: waiting })
+  })
+
   it('refuses a bad signal name at the call', async () => {
     await expect(inngest.sendSignal({ signal: '' })).rejects.toThrow(/signal must be a non-empty string/)
   })
