@@ -13,6 +13,7 @@ import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEven
 import { InngestFunction } from './inngest-function.js'
 import { withTypedSteps } from './typed-steps.js'
 import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, SendableEvent, SendSignalOptions, SendSignalResponse, TriggerInput } from './types.js'
+import { runWithAmbientStep } from '../actors/engine/ambient-step.js'
 import { checkSignal, deliverSignal, signalEnvInWorker, signalOutsideWorker } from '../actors/events/signals.js'
 import type { ShardedStreamEnv } from '../actors/events/sharded-streams.js'
 import { checkClientOptions, type ClientOptions } from './client-options.js'
@@ -103,11 +104,11 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
     const onFailure = (config as FunctionConfig).onFailure
     const origin = { appId: this.id, functionId: options.id, definition: definitionText(this.id, options, handler, onFailure) }
     const registrations: Registration[] = [
-      { id: fn.compositeId, fn: { options, handler: sdkHandler(withEventValidation(handler as EngineHandler, schemas)), ...(logger ? { logger } : {}) }, origin },
+      { id: fn.compositeId, fn: { options, handler: sdkHandler(withEventValidation(withAmbientStep(handler as EngineHandler), schemas)), ...(logger ? { logger } : {}) }, origin },
     ]
     if (onFailure) {
       const failure = failureFunction(options, onFailure)
-      registrations.push({ id: failureHandlerId(fn.compositeId), fn: { options: failure.options, handler: sdkHandler(failure.handler), ...(logger ? { logger } : {}) }, origin: { ...origin, generated: 'onFailure' } })
+      registrations.push({ id: failureHandlerId(fn.compositeId), fn: { options: failure.options, handler: sdkHandler(withAmbientStep(failure.handler)), ...(logger ? { logger } : {}) }, origin: { ...origin, generated: 'onFailure' } })
     }
     // Before the client keeps anything: a refused function leaves no trace.
     registerFunctions(registrations)
@@ -210,4 +211,13 @@ function failureFunction(options: ReturnType<typeof normalizeFunctionConfig>, on
       return onFailure({ ...ctx, error })
     },
   }
+}
+
+/**
+ * The user's handler with its `step` as the ambient one (`import { step } from '@dotdo/inngest'`):
+ * bound here, innermost, so the ambient tools are the ones the handler receives, through the
+ * client's middleware, typed steps and function references, as the official SDK's are.
+ */
+function withAmbientStep(handler: EngineHandler): EngineHandler {
+  return (ctx) => runWithAmbientStep(ctx.step, () => handler(ctx))
 }

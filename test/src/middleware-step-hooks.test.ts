@@ -143,6 +143,16 @@ describe('step hooks on a run', () => {
     expect(run.output).toEqual({ greeting: 'HI THERE!' })
   })
 
+  it('wraps the ambient step (imported from the SDK) as the one the handler receives', async () => {
+    const runId = await trigger('step-hooks/shout-ambient', { label: uniqueLabel('shout-ambient') }, 'step-hooks-shout-ambient-shouted')
+    const run = await waitForRun(runId, (r) => r.status === 'Completed')
+    expect(run.steps).toMatchObject([
+      { id: 'audit', output: 'audited' },
+      { id: 'greet', output: 'hi there' },
+    ])
+    expect(run.output).toEqual({ greeting: 'HI THERE!' })
+  })
+
   it('replaces a step.run’s arguments and renames a step with transformStepInput', async () => {
     const runId = await trigger('step-hooks/transform', { label: uniqueLabel('transform') }, 'step-hooks-transform-transformed')
     const run = await waitForRun(runId, (r) => r.status === 'Completed')
