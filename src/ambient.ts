@@ -4,6 +4,7 @@
  * current run through AsyncLocalStorage (actors/engine/ambient-step.ts); outside a run `step`
  * and `group` throw, and `fetch` falls back to the global fetch.
  */
+import { unavailableModels } from '../actors/engine/ai-step.js'
 import { ambientExecution, runInParallelMode } from '../actors/engine/ambient-step.js'
 import type { GroupTools, ParallelOptions, StepFetch, StepTools } from './types.js'
 
@@ -73,6 +74,7 @@ export const step: StepTools<any> = {
   ai: {
     infer: deferred((s) => s.ai.infer),
     wrap: deferred((s) => s.ai.wrap),
+    models: unavailableModels,
   },
 }
 
@@ -93,5 +95,26 @@ export const group: GroupTools = {
     if (typeof callback !== 'function') throw new TypeError('`group.parallel()` requires a callback function. Fix: group.parallel(async () => Promise.race([...])).')
     if (!ambientExecution()) throw new Error(`\`group\` tools ${OUTSIDE_A_RUN}`)
     return runInParallelMode(options.mode ?? 'race', callback)
+  },
+}
+
+const NO_EXPERIMENTS = 'group.experiment and its selection strategies are not supported by inngest.do yet. Fix: pick the variant in a step (memoized), e.g. const variant = await step.run("pick-variant", () => (Math.random() < 0.5 ? "a" : "b")), and branch on it.'
+
+/**
+ * The official `experiment` strategies (`fixed`, `weighted`, `bucket`, `custom`) for
+ * `group.experiment`, which is not supported here: each throws a TypeError naming the fix.
+ */
+export const experiment = {
+  fixed: (..._args: unknown[]): never => {
+    throw new TypeError(`experiment.fixed(): ${NO_EXPERIMENTS}`)
+  },
+  weighted: (..._args: unknown[]): never => {
+    throw new TypeError(`experiment.weighted(): ${NO_EXPERIMENTS}`)
+  },
+  bucket: (..._args: unknown[]): never => {
+    throw new TypeError(`experiment.bucket(): ${NO_EXPERIMENTS}`)
+  },
+  custom: (..._args: unknown[]): never => {
+    throw new TypeError(`experiment.custom(): ${NO_EXPERIMENTS}`)
   },
 }

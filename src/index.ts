@@ -18,7 +18,7 @@ export type { AnyEventType, CreatedEvent, CreateEventOptions, EventDataSchema, E
 export { EventValidationError } from './event-validation.js'
 export type { StandardSchemaV1 } from './standard-schema.js'
 export { InngestFunction } from './inngest-function.js'
-export { fetch, group, step } from './ambient.js'
+export { experiment, fetch, group, step } from './ambient.js'
 export type { FunctionId } from './inngest-function.js'
 export { internalEvents } from './internal-events.js'
 export { isInngest, isInngestFunction } from './assertions.js'

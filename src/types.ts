@@ -215,6 +215,8 @@ export interface StepAiTools {
   infer<Output = unknown>(id: StepId, options: { model: AiModel; body: Record<string, any> }): Promise<Output>
   /** Runs `fn(...args)` as a step, as `step.run` does: memoized, retried on error. */
   wrap<Fn extends (...args: any[]) => unknown>(id: StepId, fn: Fn, ...args: Parameters<Fn>): Promise<Jsonify<Awaited<ReturnType<Fn>>>>
+  /** The official `@inngest/ai` re-exports: not here; each throws a TypeError naming the import (`import { openai } from '@inngest/ai'`). */
+  models: Record<'openai' | 'anthropic' | 'gemini' | 'grok' | 'azureOpenai' | 'deepseek', (...args: unknown[]) => never>
 }
 
 /** `group.parallel`'s options: the mode every step created in the callback gets. */

@@ -63,3 +63,19 @@ export async function sendInferRequest(request: InferRequest, stepId: string): P
     throw new Error(`step "${stepId}": the model's answer is not JSON: ${text.slice(0, 200)}`)
   }
 }
+
+/** The model helpers the official `step.ai.models` has; here each names where to import it from. */
+const MODEL_HELPERS = ['openai', 'anthropic', 'gemini', 'grok', 'azureOpenai', 'deepseek'] as const
+
+/**
+ * `step.ai.models`: the official SDK re-exports `@inngest/ai`'s model helpers there; this package
+ * does not depend on `@inngest/ai`. Each helper throws a TypeError naming the import to use.
+ */
+export const unavailableModels: Record<(typeof MODEL_HELPERS)[number], (...args: unknown[]) => never> = Object.fromEntries(
+  MODEL_HELPERS.map((name) => [
+    name,
+    () => {
+      throw new TypeError(`step.ai.models.${name}() is not available here. Fix: import { ${name} } from '@inngest/ai' (installed with the official inngest package, or add it) and pass ${name}({ model, apiKey }) as the model.`)
+    },
+  ]),
+) as Record<(typeof MODEL_HELPERS)[number], (...args: unknown[]) => never>

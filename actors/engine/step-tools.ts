@@ -5,7 +5,7 @@
 import { sendSignalInWorker } from '../events/signals.js'
 import { prepareEvents } from '../events/prepare-events.js'
 import { findFunction, isGeneratedFunction } from '../registry.js'
-import { buildInferRequest, sendInferRequest, type InferModel } from './ai-step.js'
+import { buildInferRequest, sendInferRequest, unavailableModels, type InferModel } from './ai-step.js'
 import { ambientExecution, runInsideStep } from './ambient-step.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
 import { markNonRetriable } from './errors.js'
@@ -24,6 +24,8 @@ export interface ExtraStepTools {
   ai: {
     infer(id: StepIdInput, options: { model: InferModel; body: Record<string, unknown> }): Promise<unknown>
     wrap(id: StepIdInput, fn: (...args: unknown[]) => unknown, ...args: unknown[]): Promise<unknown>
+    /** The official re-exports of `@inngest/ai`'s helpers: each throws, naming the import to use. */
+    models: typeof unavailableModels
   }
   /** `step.waitForSignal` (wait-for-signal.ts). */
   waitForSignal: ReturnType<typeof createWaitForSignal>
@@ -155,6 +157,7 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
         return pass.run(key, () => sendInferRequest(request, key))
       }),
       wrap: failFast((id: StepIdInput, fn: (...args: unknown[]) => unknown, ...args: unknown[]) => tools.run(id, fn, ...args)),
+      models: unavailableModels,
     },
   }
 }

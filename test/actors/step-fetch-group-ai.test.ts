@@ -7,7 +7,7 @@ import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
 import { anthropic, gemini, openai } from '@inngest/ai'
 import { describe, expect, it } from 'vitest'
 import { buildInferRequest } from '../../actors/engine/ai-step.js'
-import { fetch as ambientFetch, group, step } from '../../src/index.js'
+import { experiment, fetch as ambientFetch, group, step } from '../../src/index.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { served } from '../fixtures/step-fetch-group-ai-functions.js'
 import { stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
@@ -77,6 +77,17 @@ describe('step.ai', () => {
     expect(headersFor('azure-openai')).toEqual({ 'content-type': 'application/json', 'api-key': 'k' })
     expect(headersFor('openai-chat')).toEqual({ 'content-type': 'application/json', authorization: 'Bearer k' })
     expect(() => buildInferRequest({} as never, body, 'ask')).toThrow(/step "ask": step.ai.infer's model has no url/)
+  })
+
+  it('exports experiment, whose strategies throw a TypeError naming the fix (group.experiment is not supported)', () => {
+    for (const strategy of [() => experiment.fixed('a'), () => experiment.weighted({ a: 1 }), () => experiment.bucket('user-1'), () => experiment.custom(() => 'a')]) {
+      expect(strategy).toThrow(/not supported by inngest\.do yet\. Fix: pick the variant in a step/)
+    }
+  })
+
+  it('has step.ai.models, whose helpers throw a TypeError naming the import from @inngest/ai', () => {
+    expect(() => step.ai.models.openai({ model: 'gpt-4o' })).toThrow(TypeError)
+    expect(() => step.ai.models.anthropic({ model: 'claude' })).toThrow(/Fix: import \{ anthropic \} from '@inngest\/ai'/)
   })
 
   it('takes the official @inngest/ai model helpers as they are', () => {
