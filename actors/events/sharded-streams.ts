@@ -73,14 +73,24 @@ export async function forgetInShards(env: ShardedStreamEnv, runId: string, names
  * the run took this event, closes the registration in the other shards.
  */
 export async function answerMatch(env: ShardedStreamEnv, shard: number, event: RunEventPayload, match: StreamMatch): Promise<void> {
-  // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS.
-  const run = hostedRunStub(env, match.runId, match.host)
-  if (match.kind === 'cancel') return void (await run.cancel(`Cancelled by event ${event.name} (${event.id})`))
-  // Hosts that forward resolveWait without its answer (void) are taken at their word. A run that
-  // took another event lets go of this one where it took that (closeInShards after a lookback,
-  // this function after a live match) or when its wait timed out (its close effect).
-  const took = (await run.resolveWait(match.stepKey, event)) ?? event.id
-  if (took === event.id && registrationShards(streamShardCounts(env)).length > 1) await closeInShards(env, match.runId, event.name, match.stepKey, took, shard)
+  if (match.kind === 'cancel') return void (await hostedRunStub(env, match.runId, match.host).cancel(`Cancelled by event ${event.name} (${event.id})`))
+  await resolveInShards(env, shard, event, match)
+}
+
+/**
+ * Resolves the wait `match` names with `event`, found in shard `shard`; if the run took it, closes
+ * the registration in the other shards.
+ * @returns whether the run took `event` (false: it holds another, or its wait timed out)
+ */
+export async function resolveInShards(env: ShardedStreamEnv, shard: number, event: RunEventPayload, match: StreamMatch): Promise<boolean> {
+  // A run embedded in a user's Durable Object is answered there, not in INNGEST_RUNS. Hosts that
+  // forward resolveWait without its answer (void) are taken at their word. A run that took
+  // another event lets go of this one where it took that (closeInShards after a lookback, this
+  // function after a live match) or when its wait timed out (its close effect).
+  const took = (await hostedRunStub(env, match.runId, match.host).resolveWait(match.stepKey, event)) ?? event.id
+  if (took !== event.id) return false
+  if (registrationShards(streamShardCounts(env)).length > 1) await closeInShards(env, match.runId, event.name, match.stepKey, took, shard)
+  return true
 }
 
 async function deliverReoffer(env: ShardedStreamEnv, shard: number, reoffer: Reoffer | null): Promise<void> {

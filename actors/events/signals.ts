@@ -20,9 +20,7 @@
 import type { RunEventPayload } from '../engine/executor.js'
 import { toJsonText } from '../engine/jsonify.js'
 import { eventStreamStub } from '../event-stream-actor.js'
-import { hostedRunStub } from '../run-actor.js'
-import { closeInShards, type ShardedStreamEnv } from './sharded-streams.js'
-import { registrationShards, streamShardCounts } from './stream-shards.js'
+import { resolveInShards, type ShardedStreamEnv } from './sharded-streams.js'
 
 /** The prefix of a signal's stream name (and of its events' names): internal, as `inngest/` names are. */
 export const SIGNAL_STREAM_PREFIX = 'inngest/signal:'
@@ -61,23 +59,16 @@ export function checkSignal(signal: unknown, data: unknown, caller: string): voi
 }
 
 /**
- * Sends `signal` with `data` to the run waiting for it.
+ * Sends `signal` with `data` (checked by the caller: `checkSignal`) to the run waiting for it.
  * @returns the id of the run that received it; undefined when no run waits for it.
  */
 export async function deliverSignal(env: ShardedStreamEnv, signal: string, data: unknown): Promise<{ runId: string | undefined }> {
-  checkSignal(signal, data, 'sendSignal')
   const name = signalStreamName(signal)
   const event: RunEventPayload = { name, id: crypto.randomUUID(), ts: Date.now(), data: { signal, data: data ?? null }, user: {} }
   // Waits register in every shard; a signal is answered in one (shard 0), as any event is.
   const matches = (await eventStreamStub(env.INNGEST_EVENT_STREAMS, name, 0).ingest(event)).filter((match) => match.kind === 'wait')
-  for (const match of [...matches].reverse()) {
-    // The id of the event the wait holds: null if it timed out first (hosts that forward
-    // resolveWait without its answer give undefined, and are taken at their word).
-    const took: string | null | undefined = await hostedRunStub(env, match.runId, match.host).resolveWait(match.stepKey, event)
-    if (took !== undefined && took !== event.id) continue
-    if (registrationShards(streamShardCounts(env)).length > 1) await closeInShards(env, match.runId, name, match.stepKey, event.id, 0)
-    return { runId: match.runId }
-  }
+  // The newest wait first; one whose wait timed out (or took another) passes the signal on.
+  for (const match of [...matches].reverse()) if (await resolveInShards(env, 0, event, match)) return { runId: match.runId }
   return { runId: undefined }
 }
 
