@@ -1,0 +1,82 @@
+/**
+ * What the dashboard does, as opposed to shows: cancel a run, rerun it (a new run of the same
+ * function with the same events, as Inngest's rerun: not every function the event triggers),
+ * invoke a function with data, send or replay an event. Each keeps the run index in step for
+ * the runs it touches (idempotently; the runs report themselves too once wired to the index).
+ */
+import { ulid } from 'ulid'
+import {
+  maxEventBytes,
+  prepareEvents,
+  publishEvents,
+  registeredFunctions,
+  runActorStub,
+  type EventProblem,
+  type RunEventPayload,
+  type RunInspection,
+} from '../../actors/index.js'
+import { recordRunInIndex } from '../../actors/run-index/index.js'
+import type { InngestEnv } from '../env.js'
+import { refreshIndexEntry } from './run-entries.js'
+
+/** The name of the event an invoke from the dashboard starts its run with, as Inngest's invoke. */
+export const INVOKED_EVENT = 'inngest/function.invoked'
+
+/** Cancels run `runId`; resolves with what the run reports after. */
+export async function cancelRun(env: InngestEnv, runId: string): Promise<RunInspection> {
+  const run = await runActorStub(env.INNGEST_RUNS, runId).cancel('cancelled from the dashboard')
+  await refreshIndexEntry(env, runId, run)
+  return run
+}
+
+/** Starts run `runId` of `functionId` with `events` and records it in the index as queued. */
+async function startRun(env: InngestEnv, functionId: string, events: readonly RunEventPayload[]): Promise<string> {
+  const runId = ulid()
+  const queuedAt = Date.now()
+  await runActorStub(env.INNGEST_RUNS, runId).start({ runId, functionId, events })
+  if (env.INNGEST_RUN_INDEX) {
+    const trigger = events[0]
+    await recordRunInIndex({ INNGEST_RUN_INDEX: env.INNGEST_RUN_INDEX }, { runId, functionId, status: 'Running', eventId: trigger?.id ?? null, eventName: trigger?.name ?? null, queuedAt, startedAt: null, endedAt: null })
+  }
+  return runId
+}
+
+/** A new run of `runId`'s function with its events; resolves with the new run's id, or null when the run has none. */
+export async function rerun(env: InngestEnv, runId: string): Promise<string | null> {
+  const run = await runActorStub(env.INNGEST_RUNS, runId).inspect()
+  const functionId = run.snapshot?.context.functionId
+  if (!functionId || run.events.length === 0) return null
+  return startRun(env, functionId, run.events)
+}
+
+/** What sending or invoking answers: the ids made, or the problem with the input. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string }
+
+function describeProblem({ index, field, error, fix }: EventProblem): string {
+  return `event[${index}]${field ? `.${field}` : ''}: ${error}${fix ? ` (${fix})` : ''}`
+}
+
+/** Validates and publishes `input` (one event or an array, as `POST /e/:key` takes); resolves with their ids. */
+export async function sendEvents(env: InngestEnv, input: unknown): Promise<Outcome<string[]>> {
+  const prepared = prepareEvents(input, Date.now(), undefined, maxEventBytes(env.INNGEST_MAX_EVENT_BYTES))
+  if (!prepared.ok) return { ok: false, problem: describeProblem(prepared.problem) }
+  const { ids } = await publishEvents(env, prepared.events)
+  return { ok: true, value: ids }
+}
+
+/** Publishes `event` again as a new event (a new id and time, same name and data). */
+export async function replayEvent(env: InngestEnv, event: RunEventPayload): Promise<Outcome<string>> {
+  const sent = await sendEvents(env, { name: event.name, data: event.data ?? {}, ...(event.user ? { user: event.user } : {}), ...(event.v ? { v: event.v } : {}) })
+  return sent.ok ? { ok: true, value: sent.value[0]! } : sent
+}
+
+/** Starts `functionId` with `data` (an `inngest/function.invoked` event); resolves with the run id. */
+export async function invokeFunction(env: InngestEnv, functionId: string, data: unknown): Promise<Outcome<string>> {
+  if (!registeredFunctions().some(([id]) => id === functionId)) return { ok: false, problem: `no function ${functionId}` }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return { ok: false, problem: 'data must be a JSON object' }
+  // Built here, not by prepareEvents: `inngest/` names are the runtime's own, refused from users.
+  const event: RunEventPayload = { name: INVOKED_EVENT, id: ulid(), ts: Date.now(), data: data as Record<string, unknown>, user: {} }
+  const limit = maxEventBytes(env.INNGEST_MAX_EVENT_BYTES)
+  if (new TextEncoder().encode(JSON.stringify(event)).length > limit) return { ok: false, problem: `the data is larger than an event may be (${limit} bytes)` }
+  return { ok: true, value: await startRun(env, functionId, [event]) }
+}
