@@ -17,14 +17,17 @@
  *   names another actor) disarms this one at its next alarm; `arm()` starts it again.
  */
 import { DurableObject } from 'cloudflare:workers'
+import { alarmTime } from './alarm-due.js'
+import { systemClock, type Clock } from './clock.js'
 import { parseCron, type CronSchedule } from './engine/cron.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
-import { eventIndexStub, type EventIndexEnv } from './event-index-actor.js'
+import { eventIndexStub, type EventIndexEnv } from './event-index-stub.js'
 import { applyFlowGates } from './events/apply-flow-gates.js'
 import { homeShard, indexShards } from './events/index-shards.js'
 import type { FlowGateActor } from './flow-gate-actor.js'
 import { findFunction } from './registry.js'
+import type { Remote } from './remote.js'
 import type { RunActor } from './run-actor.js'
 import { CronStore, type CronScheduleState } from './storage/cron-store.js'
 
@@ -42,10 +45,7 @@ export interface CronActorEnv extends EventIndexEnv {
 }
 
 /** The cron actor's RPC surface as callers see it. */
-export interface CronActorRpc {
-  arm(functionId: string, expression: string): Promise<CronScheduleState>
-  inspect(): Promise<CronScheduleState | null>
-}
+export type CronActorRpc = Remote<CronActor, 'arm' | 'inspect'>
 
 /** The Durable Object name of the schedule of `functionId`'s trigger `expression`. */
 export function cronActorName(functionId: string, expression: string): string {
@@ -54,7 +54,7 @@ export function cronActorName(functionId: string, expression: string): string {
 
 /** The cron actor of `functionId`'s trigger `expression`. */
 export function cronActorStub(namespace: DurableObjectNamespace<CronActor>, functionId: string, expression: string): CronActorRpc {
-  return namespace.get(namespace.idFromName(cronActorName(functionId, expression))) as unknown as CronActorRpc
+  return namespace.get(namespace.idFromName(cronActorName(functionId, expression)))
 }
 
 /** The event of `functionId`'s tick at `tickMs`: the same id however often the tick fires. */
@@ -87,6 +87,8 @@ export function latestDueTick(schedule: CronSchedule, scheduled: number, dueBy: 
 
 export class CronActor extends DurableObject<CronActorEnv> {
   private store!: CronStore
+  /** What this actor reads the time from (a test may set another inside `runInDurableObject`). */
+  clock: Clock = systemClock
 
   constructor(ctx: DurableObjectState, env: CronActorEnv) {
     super(ctx, env)
@@ -105,7 +107,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
       throw new TypeError(`No function "${functionId}" with the cron trigger ${JSON.stringify(expression)} is registered in this worker.`)
     }
     const schedule = parseCron(expression, 'cron')
-    const now = Date.now()
+    const now = this.clock()
     let state = this.store.read()
     if (!state || state.functionId !== functionId || state.expression !== expression) {
       state = this.store.write({ functionId, expression, nextTick: schedule.nextAfter(now), lastTick: null, pendingTick: null })
@@ -130,15 +132,12 @@ export class CronActor extends DurableObject<CronActorEnv> {
       this.store.write({ ...state, nextTick: null, pendingTick: null })
       return this.ctx.storage.deleteAlarm()
     }
-    // The runtime fires an alarm at or after its time and passes alarmInfo: the clock decides.
-    // Called without it (a test's runDurableObjectAlarm, which time-travels), the tick the alarm
-    // was set for is due even if the clock reads earlier, as with the run host's timers. An alarm
-    // set to retry a pending start proves nothing about the next tick.
-    const trusted = alarmInfo === undefined && state.pendingTick === null
+    // An alarm set to retry a pending start says nothing about the next tick (alarm-due.ts).
+    const setFor = state.pendingTick === null ? state.nextTick : null
     if (state.pendingTick !== null) state = await this.start(state, state.pendingTick)
-    const now = Date.now()
+    const now = this.clock()
     const scheduled = state.nextTick ?? Number.POSITIVE_INFINITY
-    const dueBy = trusted ? Math.max(now, scheduled) : now
+    const dueBy = alarmTime(now, alarmInfo, setFor)
     if (scheduled <= dueBy) {
       const schedule = parseCron(state.expression, 'cron')
       const tick = latestDueTick(schedule, scheduled, dueBy)
@@ -161,7 +160,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
       await applyFlowGates(event, state.functionId, fn, this.env)
     } catch (error) {
       // The tick stays pending; whichever comes first, this alarm or the runtime's retry, starts it.
-      await this.ctx.storage.setAlarm(Date.now() + START_RETRY_MS)
+      await this.ctx.storage.setAlarm(this.clock() + START_RETRY_MS)
       throw error
     }
     await this.record(event)
@@ -183,7 +182,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
     const storage = this.ctx.storage
     if (state.nextTick === null) return storage.deleteAlarm()
     const current = await storage.getAlarm()
-    const wanted = state.pendingTick !== null ? (current ?? Date.now() + START_RETRY_MS) : state.nextTick
+    const wanted = state.pendingTick !== null ? (current ?? this.clock() + START_RETRY_MS) : state.nextTick
     if (current !== wanted) await storage.setAlarm(wanted)
   }
 }

@@ -8,12 +8,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { RunEventPayload } from './engine/executor.js'
 import { compileExpression } from './engine/expression.js'
-import { findStoredEvent, type EventIndexEnv } from './event-index-actor.js'
-import { streamObjectName } from './events/stream-shards.js'
+import { findStoredEvent, type EventIndexEnv } from './event-index-stub.js'
 import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
 import { eventRetentionMs } from './storage/event-index-store.js'
 import { CONFLICT, lookbackRetentionMs, NeedPayloads, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
+export { eventStreamStub, type EventStreamRpc } from './event-stream-stub.js'
 export type { RecordedEvent, RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
 /** An event a closed registration released, and the run's other wait it resolves instead. */
@@ -202,19 +202,4 @@ export class EventStreamActor extends DurableObject {
   forget(runId: string): void {
     this.store.forget(runId)
   }
-}
-
-/** The stream actor of event `name`, or of one of its shards (events/stream-shards.ts). */
-export function eventStreamStub(namespace: DurableObjectNamespace<EventStreamActor>, name: string, shard = 0): EventStreamRpc {
-  return namespace.get(namespace.idFromName(streamObjectName(name, shard))) as unknown as EventStreamRpc
-}
-
-/** The stream actor's RPC surface as callers see it. */
-export interface EventStreamRpc {
-  ingest(event: RunEventPayload): Promise<StreamMatch[]>
-  ingestAll(events: readonly RunEventPayload[]): Promise<StreamMatch[][]>
-  register(registration: WaitRegistration): Promise<RunEventPayload | null>
-  registerFinding(registration: WaitRegistration): Promise<RecordedEvent | null>
-  close(runId: string, stepKey: string, keep?: string): Promise<Reoffer | null>
-  forget(runId: string): Promise<void>
 }

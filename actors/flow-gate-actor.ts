@@ -19,13 +19,16 @@ import { DurableObject } from 'cloudflare:workers'
 import { addToBatch, admitRateLimited, arriveSingleton, createIdempotency, createRateLimit, emptyBatch, emptyDebounce, emptySingleton } from '../machines/index.js'
 import { finishSingleton, fireDebounce, flushDueBatch, pushDebounce } from '../machines/index.js'
 import type { BatchState, DebounceState, RateLimitState, SingletonState, SingletonVerdict } from '../machines/index.js'
+import { alarmTime } from './alarm-due.js'
+import { CANCELLED } from './cancellation-reasons.js'
+import { systemClock, type Clock } from './clock.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { jsonByteLength } from './engine/jsonify.js'
 import { deriveRunId } from './engine/run-id.js'
 import type { AdmitRequest, BatchRequest, DebounceRequest, FlowGateEnv, FlowGateInspection, SingletonRequest } from './flow-gate-rpc.js'
 import { startFlowRun } from './flow-gate-start.js'
 import { findFunction } from './registry.js'
-import { runActorStub } from './run-actor.js'
+import { runActorStub } from './run-actor-stub.js'
 import { FlowGateStore, type FlowGateKind, type PendingStart } from './storage/flow-gate-store.js'
 
 /** After a run start failed, the alarm tries it again this much later. */
@@ -42,6 +45,8 @@ export const MAX_BATCH_BYTES = 1_000_000
 export class FlowGateActor extends DurableObject<FlowGateEnv> {
   private store!: FlowGateStore
   private tail: Promise<unknown> = Promise.resolve()
+  /** What this actor reads the time from (a test may set another inside `runInDurableObject`). */
+  clock: Clock = systemClock
 
   constructor(ctx: DurableObjectState, env: FlowGateEnv) {
     super(ctx, env)
@@ -66,7 +71,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
    */
   admitAll(requests: readonly AdmitRequest[]): Array<'allowed' | 'skipped'> {
     if (requests.length === 0) return []
-    const now = Date.now()
+    const now = this.clock()
     return this.store.transaction(() => {
       let state = this.store.read<RateLimitState>()?.state
       let decider: AdmitRequest | undefined
@@ -99,7 +104,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
    */
   debounceAll(requests: readonly DebounceRequest[]): Promise<void> {
     return this.serialized(async () => {
-      const now = Date.now()
+      const now = this.clock()
       let state = this.store.read<DebounceState<RunEventPayload>>()?.state ?? emptyDebounce<RunEventPayload>()
       let wakeAt: number | undefined
       const fired: Array<{ functionId: string; events: RunEventPayload[] }> = []
@@ -133,7 +138,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
    */
   batchAll(requests: readonly BatchRequest[]): Promise<void> {
     return this.serialized(async () => {
-      const now = Date.now()
+      const now = this.clock()
       let state = this.store.read<BatchState<RunEventPayload>>()?.state ?? emptyBatch<RunEventPayload>()
       // JSON.stringify([...events, event]) is JSON.stringify(events) with "," + the event's JSON
       // inserted before "]": its size is kept as a sum, not re-encoded for every event.
@@ -190,7 +195,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
           ...(type === 'skip' ? { skip: 'singleton' } : {}),
           ...(arrival.verdict.type === 'cancel-then-start' ? { cancel: arrival.verdict.previous } : {}),
         }
-        const now = Date.now()
+        const now = this.clock()
         this.commit('singleton', functionId, arrival.state, undefined, [start], () => this.store.remember(runId, type, now))
         verdict = type
       }
@@ -210,12 +215,8 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
     return this.serialized(async () => {
       const gate = this.store.read<unknown>()
       if (!gate) return this.ctx.storage.deleteAlarm()
-      // The runtime fires an alarm at or after its time and says which time that was. Called
-      // without alarmInfo (a test's runDurableObjectAlarm, which time-travels), the time the
-      // alarm was set for is due even if the clock reads earlier, as with the cron actor and the
-      // run host. An alarm set to retry a pending start proves nothing about the wake time.
-      const setFor = alarmInfo ? alarmInfo.scheduledTime : this.store.starts().length > 0 ? 0 : (gate.wakeAt ?? 0)
-      const at = Math.max(Date.now(), setFor)
+      // An alarm set to retry a pending start says nothing about the wake time (alarm-due.ts).
+      const at = alarmTime(this.clock(), alarmInfo, this.store.starts().length > 0 ? null : gate.wakeAt)
       if (gate.kind === 'debounce') {
         const decision = fireDebounce(gate.state as DebounceState<RunEventPayload>, at)
         const starts = decision.fire ? [await this.startOf(gate.functionId, [decision.fire.event])] : []
@@ -286,7 +287,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
       return
     }
     if (!start.direct) return void (await startFlowRun(this.env, functionId, runId, events))
-    if (start.cancel) await runActorStub(this.env.INNGEST_RUNS, start.cancel).cancel('singleton')
+    if (start.cancel) await runActorStub(this.env.INNGEST_RUNS, start.cancel).cancel(CANCELLED.singleton)
     await runActorStub(this.env.INNGEST_RUNS, runId).start({ runId, functionId, events, ...(start.skip ? { skip: start.skip } : {}) })
   }
 
@@ -298,7 +299,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
   /** The alarm soon while a start is pending, else at the gate's wake time; none otherwise. */
   private async syncAlarm(): Promise<void> {
     const storage = this.ctx.storage
-    const now = Date.now()
+    const now = this.clock()
     const current = await storage.getAlarm()
     const wakeAt = this.store.read<unknown>()?.wakeAt ?? null
     // An alarm time already past is the one being handled: it will not fire again.

@@ -3,10 +3,11 @@
  * `gate:<kind>:<functionId>:<keyValue>`, and the requests it answers. Keys are CEL over `event`;
  * distinct key values get distinct objects, so only one hot key shares an object's throughput.
  */
-import type { SingletonMode, SingletonVerdict } from '../machines/index.js'
+import type { SingletonMode } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
-import { compileExpression } from './engine/expression.js'
+import { flowKeyValue } from './engine/flow-key.js'
 import type { FlowGateActor } from './flow-gate-actor.js'
+import type { Remote } from './remote.js'
 import type { RunActor } from './run-actor.js'
 import type { FlowGateKind, PendingStart } from './storage/flow-gate-store.js'
 
@@ -61,39 +62,14 @@ export interface FlowGateInspection {
 }
 
 /** The flow gate actor's RPC surface as callers see it. */
-export interface FlowGateRpc {
-  admit(request: AdmitRequest): Promise<'allowed' | 'skipped'>
-  /** `admit` for each request in order, in one transaction: one answer per request. */
-  admitAll(requests: readonly AdmitRequest[]): Promise<Array<'allowed' | 'skipped'>>
-  debounce(request: DebounceRequest): Promise<void>
-  /** `debounce` for each request in order, committed together. */
-  debounceAll(requests: readonly DebounceRequest[]): Promise<void>
-  batch(request: BatchRequest): Promise<void>
-  /** `batch` for each request in order, committed together. */
-  batchAll(requests: readonly BatchRequest[]): Promise<void>
-  singleton(request: SingletonRequest): Promise<SingletonVerdict['type']>
-  inspect(): Promise<FlowGateInspection | null>
-}
+export type FlowGateRpc = Remote<FlowGateActor, 'admit' | 'admitAll' | 'debounce' | 'debounceAll' | 'batch' | 'batchAll' | 'singleton' | 'inspect'>
 
 /** Key values longer than this are hashed into the object's name. */
 const MAX_PLAIN_KEY = 128
 const HASHED = 'sha256:'
 
-/**
- * A key's value for `event`, as text: a string as is, anything else as JSON. No key, a key that
- * fails to evaluate (a missing field) and `null` are all the empty key: such events share one
- * gate per function rather than being dropped (as run-side keys do in run-admission.ts).
- */
-export function gateKeyValue(source: string | undefined, event: RunEventPayload | undefined, field: string): string {
-  if (source === undefined) return ''
-  try {
-    const value = compileExpression(source, field).evaluate({ event })
-    if (value === null || value === undefined) return ''
-    return typeof value === 'string' ? value : JSON.stringify(value, (_, item: unknown) => (typeof item === 'bigint' ? item.toString() : item))
-  } catch {
-    return ''
-  }
-}
+/** A gate key's value for `event` (engine/flow-key.ts; the name kept for `@dotdo/inngest/actors`). */
+export const gateKeyValue = flowKeyValue
 
 /** The Durable Object name of a gate; a long key value (or one that looks hashed) is hashed. */
 export async function flowGateName(kind: FlowGateKind, functionId: string, keyValue: string): Promise<string> {
@@ -105,9 +81,7 @@ export async function flowGateName(kind: FlowGateKind, functionId: string, keyVa
 
 /** The stub of the gate named `name` (see `flowGateName`). */
 export function flowGateStub(namespace: DurableObjectNamespace<FlowGateActor>, name: string): FlowGateRpc {
-  // As with runActorStub: event payloads are `unknown`-typed JSON, which Workers' RPC types map
-  // to never; the results are plain structured-clone data.
-  return namespace.get(namespace.idFromName(name)) as unknown as FlowGateRpc
+  return namespace.get(namespace.idFromName(name))
 }
 
 /** The gate of option `kind` for `functionId` whose key (CEL `keySource`, or none) `event` selects. */
@@ -124,5 +98,5 @@ export async function flowGateFor(
 /** The name of the gate `flowGateFor` reaches: events with the same name share one object. */
 export function flowGateNameFor(kind: FlowGateKind, functionId: string, keySource: string | undefined, event: RunEventPayload | undefined): Promise<string> {
   const field = kind === 'idempotency' ? 'idempotency' : `${kind === 'batch' ? 'batchEvents' : kind}.key`
-  return flowGateName(kind, functionId, gateKeyValue(keySource, event, field))
+  return flowGateName(kind, functionId, flowKeyValue(keySource, event, field))
 }

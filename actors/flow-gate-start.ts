@@ -6,7 +6,7 @@ import type { SingletonVerdict } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import { flowGateFor, type FlowGateEnv } from './flow-gate-rpc.js'
 import { findFunction } from './registry.js'
-import { runActorStub } from './run-actor.js'
+import { runActorStub } from './run-actor-stub.js'
 
 /**
  * Starts run `runId` of `functionId` with `events` (the first is its `event`), through the

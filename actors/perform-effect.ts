@@ -4,6 +4,7 @@
  * thrown to the host, which retries the effect or records it as failed (effect-retry.ts).
  */
 import type { RunEventPayload } from './engine/executor.js'
+import { CANCELLED } from './cancellation-reasons.js'
 import { MissingPortError } from './effect-retry.js'
 import type { RunEffect, RunPorts } from './run-effects.js'
 import { toStartRequest } from './start-run-request.js'
@@ -28,7 +29,7 @@ export async function performEffect(effect: RunEffect, runId: string, ports: Run
       const early = await ports.register(effect.registration)
       if (!early) return
       const { kind, stepKey, event } = effect.registration
-      if (kind === 'cancel') return void (await self.cancel(`Cancelled by event ${early.name} (${early.id})`))
+      if (kind === 'cancel') return void (await self.cancel(CANCELLED.byEvent(early.name, early.id)))
       const took = await self.resolveWait(stepKey, early)
       // A sharded stream may hold other finds (or a live match the run took instead): let go of them.
       return ports.close?.(runId, event, stepKey, took)
@@ -43,5 +44,8 @@ export async function performEffect(effect: RunEffect, runId: string, ports: Run
     }
     case 'notify-parent':
       return ports.notifyParent ? ports.notifyParent(effect.parent, effect.result) : missing('notifyParent', effect)
+    case 'index':
+      // The index is optional: a host without one (an embedding, a worker without a dashboard) lists nothing.
+      return ports.indexRun?.(effect.entry)
   }
 }

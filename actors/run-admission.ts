@@ -6,7 +6,9 @@
  */
 import { clampPriority, type RunContext } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
+import { CANCELLED } from './cancellation-reasons.js'
 import { compileExpression } from './engine/expression.js'
+import { flowKeyValue } from './engine/flow-key.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import type { RunAddress } from './storage/stream-store.js'
 
@@ -31,33 +33,19 @@ export interface Admission {
   readonly priority: number
 }
 
-/**
- * A key's value for `event`: the expression's result as text. A key that fails to evaluate (a
- * missing field) is the empty key, so such events share one queue rather than being dropped.
- */
-function keyValue(source: string | undefined, event: RunEventPayload | undefined, field: string): string {
-  if (source === undefined) return ''
-  try {
-    const value = compileExpression(source, field).evaluate({ event })
-    return typeof value === 'string' ? value : JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? v.toString() : v))
-  } catch {
-    return ''
-  }
-}
-
 /** The slots a run of `fn` triggered by `event` needs. */
 export function admissionFor(functionId: string, fn: RunnableFunction, event: RunEventPayload | undefined): Admission {
   const flow = fn.options.flow
   if (!flow) return { concurrency: [], priority: 0 }
   const { throttle, priority } = flow
   return {
-    ...(throttle ? { throttle: { slot: `slot:throttle:${functionId}:${keyValue(throttle.key, event, 'throttle.key')}`, limit: throttle.limit, periodMs: throttle.periodMs, burst: throttle.burst } } : {}),
+    ...(throttle ? { throttle: { slot: `slot:throttle:${functionId}:${flowKeyValue(throttle.key, event, 'throttle.key')}`, limit: throttle.limit, periodMs: throttle.periodMs, burst: throttle.burst } } : {}),
     concurrency: flow.concurrency
       // 0 means no limit, as in Inngest.
       .filter((limit) => limit.limit > 0)
       .map((limit, index) => {
         const owner = limit.scope === 'fn' ? `fn:${functionId}` : limit.scope
-        const key = keyValue(limit.key, event, `concurrency[${index}].key`)
+        const key = flowKeyValue(limit.key, event, `concurrency[${index}].key`)
         return { slot: `slot:concurrency:${owner}:${limit.key ?? ''}:${key}`, limit: limit.limit }
       }),
     priority: priority ? clampPriority(safeEvaluate(priority.run, event)) : 0,
@@ -77,9 +65,9 @@ export function deadlineOf(context: RunContext, fn: RunnableFunction | undefined
   const timeouts = fn?.options.flow?.timeouts
   if (!timeouts || context.outcome) return undefined
   if (context.startedAt === null) {
-    return timeouts.startMs === undefined ? undefined : { at: context.queuedAt + timeouts.startMs, reason: 'timeouts.start: the run waited too long to start' }
+    return timeouts.startMs === undefined ? undefined : { at: context.queuedAt + timeouts.startMs, reason: CANCELLED.startTimeout }
   }
-  return timeouts.finishMs === undefined ? undefined : { at: context.startedAt + timeouts.finishMs, reason: 'timeouts.finish: the run took too long to finish' }
+  return timeouts.finishMs === undefined ? undefined : { at: context.startedAt + timeouts.finishMs, reason: CANCELLED.finishTimeout }
 }
 
 /**

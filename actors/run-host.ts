@@ -5,17 +5,18 @@
  * way (construct it in the constructor, forward `alarm()`).
  */
 import {
-  advanceRun,
   initialRunSnapshot,
   nextTimer,
   persistRunSnapshot,
   restoreRunSnapshot,
+  advanceRun,
+  decideEffects,
   type PendingTimer,
   type RunEvent,
   type RunSnapshot,
 } from '../machines/index.js'
 import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './engine/errors.js'
-import type { PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
+import type { Executor, PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
@@ -23,11 +24,13 @@ import { performEffect } from './perform-effect.js'
 import { noteInterruptedPass } from './run-interruptions.js'
 import { failureHandlerId } from './registry.js'
 import { deliverDueEffects } from './run-effect-delivery.js'
-import type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
+import type { InvokeResult, RunPorts } from './run-effects.js'
 import { inspectRun, runStatus, type RunInspection, type RunStatusSummary } from './run-inspection.js'
 import { acquireSlots, admissionFor, deadlineOf, LEASE_MS, releaseSlots, renewSlots, type Admission } from './run-admission.js'
-import { createRecorder, noteStream } from './run-recorder.js'
-import { cancellationEffects, finalEffects } from './run-lifecycle-effects.js'
+import { alarmTime } from './alarm-due.js'
+import { CANCELLED } from './cancellation-reasons.js'
+import { createRecorder } from './run-recorder.js'
+import { commitTransition, hostFacts } from './run-transition.js'
 import type { StartRunRequest } from './start-run-request.js'
 import { RunStore } from './storage/run-store.js'
 import type { RunAddress } from './storage/stream-store.js'
@@ -55,7 +58,28 @@ export interface RunHostOptions {
    */
   readonly address?: RunAddress
   readonly now?: () => number
+  /**
+   * What runs a function's code: by default the function's own `executor`, else in this object
+   * (`InProcessExecutor`). A host may choose per function (an HTTP executor for a synced app).
+   */
+  readonly executorFor?: (fn: RunnableFunction) => Executor
+  /**
+   * For an object hosting many runs (`InngestEntity`): the run this host drives, whose rows it
+   * reads and writes among the others', and the alarm it shares with them. Absent: the object's
+   * storage and alarm are the run's own.
+   */
+  readonly shared?: SharedObjectRun
 }
+
+/** One run among many in an object: its id, and its share of the object's one alarm. */
+export interface SharedObjectRun {
+  readonly runId: string
+  /** Sets (or with null, clears) this run's wake-up; the object's alarm is the earliest of its runs'. */
+  setAlarm(at: number | null): Promise<void>
+}
+
+/** The default choice: the function's own executor, else its handler in process. */
+const defaultExecutor = (fn: RunnableFunction): Executor => fn.executor ?? new InProcessExecutor(fn)
 
 export class RunHost {
   readonly store: RunStore
@@ -82,7 +106,7 @@ export class RunHost {
 
   /** Call from the DO constructor (inside `blockConcurrencyWhile`): migrates and loads. */
   constructor(private readonly options: RunHostOptions) {
-    this.store = new RunStore(options.ctx.storage)
+    this.store = new RunStore(options.ctx.storage, options.shared?.runId)
     this.ports = options.ports ?? {}
     this.clock = options.now ?? Date.now
     const address = options.address
@@ -100,12 +124,18 @@ export class RunHost {
   async start(request: StartRunRequest): Promise<RunStatusSummary> {
     if (!this.snapshot) {
       const fn = this.options.resolve(request.functionId)
-      if (!fn) throw new TypeError(`No function "${request.functionId}" is registered in this worker.`)
+      if (!fn) {
+        throw new TypeError(
+          `No function "${request.functionId}" is registered in this worker. Fix: pass it to serve({ client, functions }) (or registerFunction) in the worker that hosts the runs, ` +
+            `and check the id is "<app id>-<function id>".`,
+        )
+      }
       const at = this.now()
       this.snapshot = initialRunSnapshot({ runId: request.runId, functionId: request.functionId, retry: fn.options.retry, maxSteps: fn.options.limits.maxSteps, at })
       if (request.skip) {
         // Recorded, so the skip is visible (REST status Skipped), but the handler never runs.
         this.commit({ type: 'RUN.SKIPPED', reason: request.skip, at }, () => this.store.writeJson('trigger', request.events))
+        if (this.store.hasEffects()) await this.act() // its index entry
         return this.status()
       }
       const queued = this.snapshot
@@ -118,7 +148,7 @@ export class RunHost {
       // A run no throttle holds starts in this same turn: its start and first transition reach
       // storage together, under the reply's one output gate.
       const throttled = this.admission().throttle !== undefined && this.ports.slots !== undefined
-      if (!throttled) this.commit({ type: 'RUN.START', at }, () => this.registerCancellations())
+      if (!throttled) this.commit({ type: 'RUN.START', at })
       // The alarm before the reply, so an object lost before its pass resumes on it.
       await this.syncAlarm()
       // The caller (an event's delivery) waits for the start to be persisted, not for the run.
@@ -143,7 +173,7 @@ export class RunHost {
       const slots = this.ports.slots
       if (throttle && slots && !(await slots.enqueue(throttle.slot, { runId: snapshot.context.runId, ...throttle, ...this.hostedAt }))) return this.syncAlarm()
       if (this.snapshot?.value !== 'queued') return // started or cancelled while we asked
-      this.commit({ type: 'RUN.START', at: this.now() }, () => this.registerCancellations())
+      this.commit({ type: 'RUN.START', at: this.now() })
       await this.act()
     }
     // Not awaited: whoever let the run go (a slot actor's message) must not wait for its pass.
@@ -161,14 +191,13 @@ export class RunHost {
     this.alarmAt = null // the runtime cleared it by firing
     // Effects due at the time the alarm was set for (fired by hand: the earliest one's), so a
     // retry falls due as its alarm fires, even if the clock reads a little earlier.
-    await this.flushEffects(Math.max(this.now(), info ? info.scheduledTime : (this.store.nextEffectAt() ?? 0)))
+    await this.flushEffects(alarmTime(this.now(), info, this.store.nextEffectAt() ?? 0))
     const snapshot = this.snapshot
     if (!snapshot || snapshot.value === 'done') return this.syncAlarm()
     // A timer or deadline is due at the time its alarm was set for, even if the clock reads
     // earlier. Without `info` (a test firing the alarm by hand) an alarm set for the earliest
     // timer wakes it, one set for effects wakes nothing early.
-    const setFor = info ? info.scheduledTime : forTimer ? (this.nextWake(snapshot) ?? 0) : 0
-    const at = Math.max(this.now(), setFor)
+    const at = alarmTime(this.now(), info, forTimer ? this.nextWake(snapshot) : null)
     const deadline = deadlineOf(snapshot.context, this.options.resolve(snapshot.context.functionId))
     if (deadline && deadline.at <= at) return void (await this.cancel(deadline.reason))
     if (this.pass) {
@@ -196,7 +225,7 @@ export class RunHost {
   }
 
   /** Cancels the run: a step in flight finishes, no new step starts, the alarm is cleared. */
-  async cancel(reason = 'Cancelled via API'): Promise<RunInspection> {
+  async cancel(reason: string = CANCELLED.api): Promise<RunInspection> {
     if (this.snapshot && this.snapshot.value !== 'done') {
       this.commit({ type: 'RUN.CANCELLED', reason, at: this.now() })
       this.pass?.abort()
@@ -244,17 +273,6 @@ export class RunHost {
   private async continue(): Promise<void> {
     if (this.snapshot?.value === 'running') await this.runPass()
     else await this.syncAlarm()
-  }
-
-  private registerCancellations(): void {
-    const run = this.snapshot!.context
-    const trigger = this.triggers()[0]
-    const fn = this.options.resolve(run.functionId)
-    if (!trigger || !fn) return
-    for (const effect of cancellationEffects(run, fn, trigger, this.now(), this.hostedAt)) {
-      if (effect.kind === 'register') noteStream(this.store, effect.registration.event)
-      this.store.appendEffect(effect)
-    }
   }
 
   /** The run's throttle and concurrency slots (derived from its function and trigger). */
@@ -307,7 +325,7 @@ export class RunHost {
     this.leaseLost = false
     this.watchdogMs = FIRST_WATCHDOG_MS
     this.passStartedHere = true
-    const pass = new InProcessExecutor(fn).start(input, createRecorder(this.recorderHost(), memo))
+    const pass = (this.options.executorFor ?? defaultExecutor)(fn).start(input, createRecorder(this.recorderHost(), memo))
     this.pass = pass
     const settled = this.syncAlarm()
       .then(() => pass.outcome)
@@ -358,41 +376,26 @@ export class RunHost {
     if (timer.kind === 'sleep') return void this.commit({ type: 'SLEEP.ELAPSED', stepKey, at }, () => this.store.settleStep(stepKey, { output: 'null' }, at))
     const invoked = this.store.readStep(stepKey)?.kind === 'invoke'
     const outcome = invoked ? { error: { name: 'InngestInvokeTimeoutError', message: `step "${stepKey}": the invoked function did not finish before the timeout` } } : { output: 'null' }
-    this.commit({ type: 'WAIT.TIMED_OUT', stepKey, at }, () => {
-      this.store.settleStep(stepKey, outcome, at)
-      if (!invoked && timer.event) this.store.appendEffect({ kind: 'close', event: timer.event, stepKey } satisfies RunEffect)
-    })
+    this.commit({ type: 'WAIT.TIMED_OUT', stepKey, at }, () => this.store.settleStep(stepKey, outcome, at))
   }
 
-  /**
-   * One transition, persisted: the write callback (step rows, effects) and the new snapshot
-   * commit in one storage transaction. Entering `done` also records the run's final effects.
-   */
+  /** One transition, persisted with its step rows and the effects the machine decides (run-transition.ts). */
   private commit(event: RunEvent, write?: (next: RunSnapshot) => void): RunSnapshot {
-    const current = this.snapshot
-    if (!current) throw new Error('commit before the run was started')
-    const next = advanceRun(current, event)
-    this.store.transaction(() => {
-      write?.(next)
-      if (next === current) return
-      this.store.writeSnapshot(persistRunSnapshot(next))
-      if (next.value === 'done' && current.value !== 'done') this.recordFinalEffects(next)
-    })
-    this.snapshot = next
-    return next
+    if (!this.snapshot) throw new Error('commit before the run was started')
+    this.snapshot = commitTransition(this.store, this.snapshot, event, write, () => this.facts(this.snapshot!.context.functionId))
+    return this.snapshot
   }
 
-  private recordFinalEffects(done: RunSnapshot): void {
-    const run = done.context
-    const effects = finalEffects({
-      run,
+  private facts(functionId: string) {
+    const failureHandler = failureHandlerId(functionId)
+    return hostFacts({
+      fn: this.options.resolve(functionId),
+      failureHandler: this.options.resolve(failureHandler) ? failureHandler : undefined,
       trigger: this.triggers()[0],
-      output: run.outcome === 'completed' ? JSON.parse(this.store.readText('output') ?? 'null') : null,
-      streams: this.store.readJson<string[]>('streams') ?? [],
-      parent: this.store.readJson<ParentLink>('parent'),
-      hasFailureHandler: this.options.resolve(failureHandlerId(run.functionId)) !== undefined,
+      hostedAt: this.hostedAt,
+      indexed: this.ports.indexRun !== undefined,
+      store: this.store,
     })
-    for (const effect of effects) this.store.appendEffect(effect)
   }
 
   /**
@@ -402,7 +405,7 @@ export class RunHost {
    */
   private async act(): Promise<void> {
     await this.syncAlarm()
-    if (await this.flushEffects(this.now())) await this.syncAlarm()
+    if (await this.flushEffects(this.now())) await this.syncAlarm(true)
   }
 
   /** Performs the recorded effects due at `at` (run-effect-delivery.ts); true if any were pending. */
@@ -432,9 +435,8 @@ export class RunHost {
       ports: this.ports,
       now: () => this.now(),
       context: () => this.snapshot!.context,
-      triggers: () => this.triggers(),
       holdsSlots: () => !this.leaseLost,
-      hostedAt: this.hostedAt,
+      atomicSteps: this.options.shared !== undefined,
       commit: (event: RunEvent, write?: (next: RunSnapshot) => void) => this.commit(event, write),
     }
   }
@@ -460,7 +462,7 @@ export class RunHost {
    * early enough is left alone: a pass begun, a transition committed and its effects flushed
    * then cost one alarm write, not one each.
    */
-  private async syncAlarm(): Promise<void> {
+  private async syncAlarm(effectsFlushed = false): Promise<void> {
     const snapshot = this.snapshot
     const now = this.now()
     const timer = snapshot && snapshot.value !== 'done' ? this.nextWake(snapshot) : undefined
@@ -470,7 +472,11 @@ export class RunHost {
     const soft = Math.min(retryMs === undefined ? Infinity : now + retryMs, effectsBound)
     if (timer !== undefined && timer <= soft) return this.setAlarm(timer, true)
     if (soft === Infinity) return this.setAlarm(null, false)
-    if (this.alarmAt != null && this.alarmAt <= soft) return // it comes early enough
+    // An alarm set only for effects now performed need not wake a run that waits long (for a
+    // slot, say): moved later, at one more alarm write, when that saves a wake-up.
+    const setForEffectsDone = effectsFlushed && !this.alarmForTimer && effectsAt === null
+    const early = this.alarmAt != null && this.alarmAt <= soft && !(setForEffectsDone && soft - this.alarmAt > FIRST_WATCHDOG_MS)
+    if (early) return // it comes early enough
     await this.setAlarm(soft, false)
   }
 
@@ -478,7 +484,8 @@ export class RunHost {
     this.alarmForTimer = forTimer
     if (this.alarmAt === at) return
     const storage = this.options.ctx.storage
-    if (at === null) await storage.deleteAlarm()
+    if (this.options.shared) await this.options.shared.setAlarm(at)
+    else if (at === null) await storage.deleteAlarm()
     else await storage.setAlarm(at)
     this.alarmAt = at
   }

@@ -1,46 +1,37 @@
 /**
  * The host side of a handler pass. A completed step is one write: its row, the step's durable
  * record (no machine transition: its state and timers do not change). Every other call is a
- * transition, persisted with its step row (and the effects it causes) in one storage
- * transaction before it returns.
+ * transition, persisted with its step row, and the effects the machine decides for it, in one
+ * storage transaction before it returns.
  */
 import { canRecordStep, type RunContext, type RunEvent, type RunSnapshot } from '../machines/index.js'
-import type { RunEventPayload, StepRecorder } from './engine/executor.js'
+import type { StepRecorder } from './engine/executor.js'
 import type { RunPorts } from './run-effects.js'
 import type { RunStore } from './storage/run-store.js'
 import type { StepRow } from './storage/step-row.js'
-import type { RunAddress } from './storage/stream-store.js'
 
 /** What the recorder needs of its host. */
 export interface RecorderHost {
   readonly store: RunStore
-  readonly ports: RunPorts
+  readonly ports: Pick<RunPorts, 'publishEvents'>
   now(): number
   context(): RunContext
-  triggers(): RunEventPayload[]
   /** Whether the run still holds its concurrency slots. */
   holdsSlots(): boolean
-  /** Where this run is answered (`RunHostOptions.address`), for its registrations and parent links. */
-  readonly hostedAt: { readonly host?: RunAddress }
+  /** Whether a synchronous step body commits with its row (a run in an entity, beside the object's own state). */
+  readonly atomicSteps: boolean
+  /** One transition: `write` (the step row) and the machine's effects commit with the snapshot. */
   commit(event: RunEvent, write?: (next: RunSnapshot) => void): RunSnapshot
 }
 
-/** Remembers which event streams hold this run's registrations, to forget them at the end. */
-export function noteStream(store: RunStore, name: string): void {
-  const streams = store.readJson<string[]>('streams') ?? []
-  if (!streams.includes(name)) store.writeJson('streams', [...streams, name])
-}
-
 export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): StepRecorder {
-  const { store } = host
   const at = () => host.now()
   // Steps recorded = step rows: those the pass began with, plus new keys written since.
   const newKeys = new Set<string>()
-  const counted = (row: StepRow) => {
+  const write = (row: StepRow) => {
     if (!memo.has(row.key)) newKeys.add(row.key)
-    return row
+    host.store.writeStep(row)
   }
-  const write = (row: StepRow) => store.writeStep(counted(row))
   return {
     memo,
     now: at,
@@ -59,37 +50,14 @@ export function createRecorder(host: RecorderHost, memo: StepRecorder['memo']): 
       return retrying ? 'retrying' : 'failed'
     },
     requestSleep: (row) => void host.commit({ type: 'SLEEP.REQUESTED', stepKey: row.key, wakeAt: row.wakeAt ?? at(), at: at() }, () => write(row)),
-    requestWait: (row, wait) => {
-      const context = host.context()
-      const trigger = host.triggers()[0]!
-      host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: wait.event, timeoutAt: wait.timeoutAt, at: at() }, () => {
-        write(row)
-        noteStream(store, wait.event)
-        store.appendEffect({
-          kind: 'register',
-          registration: { runId: context.runId, stepKey: row.key, kind: 'wait', event: wait.event, expression: wait.expression, trigger, sinceTs: trigger.ts, expiresAt: wait.timeoutAt, ...(wait.exclusive ? { exclusive: true } : {}), ...host.hostedAt },
-        })
-      })
-    },
-    requestInvoke: (row, invoke) => {
-      const context = host.context()
-      const event: RunEventPayload = {
-        name: 'inngest/function.invoked',
-        // Derived from the invoking step: a replayed invoke starts the same child, once.
-        id: `${context.runId}-invoke-${row.key}`,
-        ts: at(),
-        data: { ...invoke.data, _inngest: { parent_run_id: context.runId, parent_step: row.key } },
-        user: {},
-      }
-      host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event: 'inngest/function.finished', timeoutAt: invoke.timeoutAt, at: at() }, () => {
-        write(row)
-        store.appendEffect({ kind: 'start-run', functionId: invoke.functionId, event, parent: { runId: context.runId, stepKey: row.key, ...host.hostedAt } })
-      })
-    },
+    requestWait: (row, { event, timeoutAt, expression, exclusive }) =>
+      void host.commit({ type: 'WAIT.REQUESTED', stepKey: row.key, event, timeoutAt, expression, ...(exclusive ? { exclusive } : {}), at: at() }, () => write(row)),
+    requestInvoke: (row, { functionId, data, timeoutAt }) =>
+      void host.commit({ type: 'INVOKE.REQUESTED', stepKey: row.key, functionId, data, timeoutAt, at: at() }, () => write(row)),
+    ...(host.atomicSteps ? { atomically: <T>(work: () => T) => host.store.transaction(work) } : {}),
     publishEvents: async (events) => {
       if (!host.ports.publishEvents) throw new Error('step.sendEvent needs an event pipeline: this host was created without ports.publishEvents.')
       await host.ports.publishEvents(events)
     },
   }
 }
-

@@ -20,10 +20,15 @@ import {
   type ConcurrencyState,
   type ThrottleState,
 } from '../machines/index.js'
-import { hostedRunStub, type HostedRunRpc, type RunActor } from './run-actor.js'
+import type { RunActor } from './run-actor.js'
+import { alarmTime } from './alarm-due.js'
+import { systemClock, type Clock } from './clock.js'
+import { hostedRunStub, type HostedRunRpc } from './run-actor-stub.js'
 import { onPoolWindow, onThrottleWindow, type QueueChanges, type ThrottledRun } from './slot-queue.js'
 import { SlotStore, type RunToTell } from './storage/slot-store.js'
 import type { RunAddress } from './storage/stream-store.js'
+
+export { slotStub, type SlotActorRpc } from './slot-stub.js'
 
 export interface SlotActorEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
@@ -65,6 +70,8 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   private store!: SlotStore
   /** Runs being told right now (in memory: after a restart the stored list is simply retried). */
   private readonly telling = new Set<string>()
+  /** What this actor reads the time from (a test may set another inside `runInDurableObject`). */
+  clock: Clock = systemClock
 
   constructor(ctx: DurableObjectState, env: SlotActorEnv) {
     super(ctx, env)
@@ -75,7 +82,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
 
   /** Asks for a concurrency slot; true if held now (idempotent), else queued by priority. */
   async acquire(request: ConcurrencyRequestRpc): Promise<boolean> {
-    const now = Date.now()
+    const now = this.clock()
     const slot = { runId: request.runId, priority: request.priority, at: now, ...(request.host ? { host: request.host } : {}) }
     const { decision, changes } = onPoolWindow(this.store, this.pool(request.limit, request.leaseMs), request.runId, (pool) => requestSlot(pool, slot))
     const others = decision.granted.filter((lease) => lease.runId !== request.runId)
@@ -87,7 +94,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   async release(runId: string): Promise<void> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return
-    const { decision, changes } = onPoolWindow(this.store, pool, runId, (window) => releaseSlot(window, runId, Date.now()))
+    const { decision, changes } = onPoolWindow(this.store, pool, runId, (window) => releaseSlot(window, runId, this.clock()))
     await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state), changes)
   }
 
@@ -95,7 +102,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   async renew(runId: string, until: number): Promise<boolean> {
     const pool = this.store.readState<ConcurrencyState>()
     if (!pool) return false
-    const { decision, changes } = onPoolWindow(this.store, pool, undefined, (window) => renewSlot(window, runId, until, Date.now()))
+    const { decision, changes } = onPoolWindow(this.store, pool, undefined, (window) => renewSlot(window, runId, until, this.clock()))
     await this.commit(decision.state, decision.granted.map(runToTell), nextSlotExpiry(decision.state), changes)
     return decision.renewed
   }
@@ -103,7 +110,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
   /** Queues a run start behind the throttle; true if it may start now (idempotent). */
   async enqueue(request: ThrottleRequestRpc): Promise<boolean> {
     if (this.store.wasStarted(request.runId)) return true
-    const now = Date.now()
+    const now = this.clock()
     const throttle = this.store.readState<ThrottleState<ThrottledRun>>() ?? createThrottle<ThrottledRun>(request)
     const windowed = onThrottleWindow(this.store, throttle, now, throttledRun(request))
     if (!windowed) return false // already queued
@@ -114,10 +121,9 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
     return started.some((run) => run.runId === request.runId)
   }
 
-  override async alarm(): Promise<void> {
-    // Alarms never fire early: the time it was set for is due even if the clock reads earlier
-    // (a test firing it ahead of time).
-    const now = Math.max(Date.now(), this.store.readAlarmAt() ?? 0)
+  /** Expires leases and releases throttled starts due by now (alarm-due.ts), and retries messages. */
+  override async alarm(info?: AlarmInvocationInfo): Promise<void> {
+    const now = alarmTime(this.clock(), info, this.store.readAlarmAt())
     const state = this.store.readState<ConcurrencyState | ThrottleState<ThrottledRun>>()
     if (state && 'queue' in state) {
       const { decision, changes } = onThrottleWindow(this.store, state, now)!
@@ -146,7 +152,7 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
       this.store.addNotifications(notify)
     })
     await this.notifyAll()
-    const alarmAt = this.store.notifications().length > 0 ? Date.now() + NOTIFY_RETRY_MS : wakeAt
+    const alarmAt = this.store.notifications().length > 0 ? this.clock() + NOTIFY_RETRY_MS : wakeAt
     this.store.writeAlarmAt(alarmAt ?? null)
     if (alarmAt === undefined) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(alarmAt)
@@ -181,16 +187,4 @@ export class SlotActor extends DurableObject<SlotActorEnv> {
       return undefined
     }
   }
-}
-
-/** The slot actor of `name` (`slot:concurrency:<scope>:<key>` or `slot:throttle:<fn>:<key>`). */
-export function slotStub(namespace: DurableObjectNamespace<SlotActor>, name: string): SlotActorRpc {
-  return namespace.get(namespace.idFromName(name)) as unknown as SlotActorRpc
-}
-
-export interface SlotActorRpc {
-  acquire(request: ConcurrencyRequestRpc): Promise<boolean>
-  release(runId: string): Promise<void>
-  renew(runId: string, until: number): Promise<boolean>
-  enqueue(request: ThrottleRequestRpc): Promise<boolean>
 }

@@ -20,6 +20,14 @@ export {
 } from './run-snapshot.js'
 export type { PersistedRunSnapshot, RunSnapshot } from './run-snapshot.js'
 export { hasAttemptsLeft, retryDelay } from './backoff.js'
+export { COMPATIBILITY, needsBranch, RUN_SNAPSHOT_VERSION, storedVersion } from './compatibility.js'
+export type { CompatibilityBranch } from './compatibility.js'
+export { decideEffects, transitionRun } from './run-decisions.js'
+export type { CancelRule, EndedRunFacts, RunFacts, RunTransition } from './run-decisions.js'
+export type { InvokeResult, ParentLink, RunAddress, RunEffect, RunEffectKind, RunEventPayload, WaitRegistration } from './run-effects.js'
+export { indexEntry, systemEvents } from './run-end.js'
+export type { IndexedRunStatus, RunIndexEntry } from './run-index-entry.js'
+export { INVOKE_WAIT_EVENT } from './run-machine.js'
 export { RUN_RETRY_KEY } from './run-types.js'
 export type {
   PendingTimer,

@@ -21,6 +21,9 @@ import {
   type SerializedError,
 } from './run-types.js'
 
+/** The event name a child run's end is awaited on: its timer's `event`. */
+export const INVOKE_WAIT_EVENT = 'inngest/function.finished'
+
 type EventOf<T extends RunEvent['type']> = Extract<RunEvent, { type: T }>
 type WakeEvent = EventOf<'SLEEP.ELAPSED' | 'RETRY.DUE' | 'WAIT.RESOLVED' | 'WAIT.TIMED_OUT'>
 
@@ -107,6 +110,12 @@ export const runMachine = setup({
         return withTimer(context.timers, { stepKey: wait.stepKey, kind: 'wait', at: wait.timeoutAt, event: wait.event })
       },
     }),
+    scheduleInvoke: assign({
+      timers: ({ context, event }) => {
+        const invoke = event as EventOf<'INVOKE.REQUESTED'>
+        return withTimer(context.timers, { stepKey: invoke.stepKey, kind: 'wait', at: invoke.timeoutAt, event: INVOKE_WAIT_EVENT, invoke: true })
+      },
+    }),
     clearTimer: assign(({ context, event }) => {
       const key = (event as WakeEvent).stepKey
       return {
@@ -163,6 +172,7 @@ export const runMachine = setup({
         'STEP.FAILED': { guard: 'stepHasAttemptsLeft', actions: 'scheduleStepRetry' },
         'SLEEP.REQUESTED': { actions: 'scheduleSleep' },
         'WAIT.REQUESTED': { actions: 'scheduleWait' },
+        'INVOKE.REQUESTED': { actions: 'scheduleInvoke' },
         'WAIT.RESOLVED': { guard: 'hasTimer', actions: 'clearTimer' },
         'RUN.SUSPENDED': [
           { guard: 'retryPending', target: 'retrying' },

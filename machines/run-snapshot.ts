@@ -4,13 +4,16 @@
  * executing anything, so a host can persist before it acts.
  */
 import { createActor, type AnyActorScope, type SnapshotFrom } from 'xstate'
+import { COMPATIBILITY, needsBranch, RUN_SNAPSHOT_VERSION, storedVersion } from './compatibility.js'
 import { runMachine } from './run-machine.js'
 import type { PendingTimer, RunContext, RunEvent, RunInput, RunStateValue } from './run-types.js'
 
 export type RunSnapshot = SnapshotFrom<typeof runMachine>
 
-/** The JSON form a host stores: the state value and the context, nothing else. */
+/** The JSON form a host stores: the state value and the context, nothing else, and the version it was written at. */
 export interface PersistedRunSnapshot {
+  /** `RUN_SNAPSHOT_VERSION` when written; absent in snapshots written before versions were recorded (compatibility.ts). */
+  readonly version?: number
   readonly value: RunStateValue
   readonly context: RunContext
 }
@@ -44,15 +47,16 @@ export function advanceRun(snapshot: RunSnapshot, event: RunEvent): RunSnapshot 
 
 /** The JSON-safe form to persist after a transition. */
 export function persistRunSnapshot(snapshot: RunSnapshot): PersistedRunSnapshot {
-  return { value: snapshot.value as RunStateValue, context: snapshot.context }
+  return { version: RUN_SNAPSHOT_VERSION, value: snapshot.value as RunStateValue, context: snapshot.context }
 }
 
-/**
- * A live snapshot again, from its persisted form. Snapshots persisted before steps were
- * counted from their rows carry a `stepsRecorded` field; it is dropped (the rows are the count).
- */
+/** A live snapshot again, from its persisted form of any version (compatibility.ts lists what older ones need). */
 export function restoreRunSnapshot(persisted: PersistedRunSnapshot): RunSnapshot {
-  const { stepsRecorded: _legacyCount, ...context } = persisted.context as RunContext & { stepsRecorded?: number }
+  let context = persisted.context
+  if (needsBranch(COMPATIBILITY.stepsRecorded, storedVersion(persisted))) {
+    const { stepsRecorded: _counted, ...rest } = context as RunContext & { stepsRecorded?: number }
+    context = rest
+  }
   return runMachine.resolveState({ value: persisted.value, context })
 }
 

@@ -39,6 +39,8 @@ export interface PendingTimer {
   readonly at: number
   /** For waits: the event name awaited. */
   readonly event?: string
+  /** A wait for a child run (`step.invoke`), whose result comes to the run directly, not through a stream. */
+  readonly invoke?: true
 }
 
 export interface RunInput {
@@ -83,7 +85,25 @@ export type RunEvent =
       readonly retryAt?: number
     } & At)
   | ({ readonly type: 'SLEEP.REQUESTED'; readonly stepKey: string; readonly wakeAt: number } & At)
-  | ({ readonly type: 'WAIT.REQUESTED'; readonly stepKey: string; readonly event: string; readonly timeoutAt: number } & At)
+  | ({
+      readonly type: 'WAIT.REQUESTED'
+      readonly stepKey: string
+      readonly event: string
+      readonly timeoutAt: number
+      /** CEL over `event` (the trigger) and `async` (the candidate); absent or null: any event of the name. */
+      readonly expression?: string | null
+      /** The only wait on its stream (`step.waitForSignal`). */
+      readonly exclusive?: boolean
+    } & At)
+  /** `step.invoke`: a wait for the child run the transition starts. */
+  | ({
+      readonly type: 'INVOKE.REQUESTED'
+      readonly stepKey: string
+      /** Composite id of the function to invoke. */
+      readonly functionId: string
+      readonly data: Record<string, unknown>
+      readonly timeoutAt: number
+    } & At)
   | ({ readonly type: 'RUN.SUSPENDED' } & At)
   | ({ readonly type: 'SLEEP.ELAPSED'; readonly stepKey: string } & At)
   | ({ readonly type: 'RETRY.DUE'; readonly stepKey: string } & At)

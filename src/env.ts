@@ -3,6 +3,7 @@
  */
 import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
 import type { QueuedEvent } from '../actors/index.js'
+import type { RunIndexActor } from '../actors/run-index/index.js'
 
 export interface InngestEnv {
   /** One Durable Object per run. */
@@ -21,6 +22,10 @@ export interface InngestEnv {
   readonly INNGEST_EVENTS: Queue<QueuedEvent>
   /** Optional: carries the runs' system events instead (more queues: `INNGEST_EVENTS_1` … `_15`, see the README). */
   readonly INNGEST_SYSTEM_EVENTS?: Queue<QueuedEvent>
+  /** Optional: the run index (16 shards) the dashboard lists runs from; without it the dashboard has no run list. */
+  readonly INNGEST_RUN_INDEX?: DurableObjectNamespace<RunIndexActor>
+  /** Optional: a secret that signs in to the dashboard besides the signing key (outside dev mode). */
+  readonly INNGEST_DASHBOARD_SECRET?: string
   /** "1" or "true": dev mode, as the Inngest dev server (no keys checked). */
   readonly INNGEST_DEV?: string
   /** Bearer key for the REST API outside dev mode. */

@@ -4,7 +4,7 @@
  *   SDK's (`app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve(…))`).
  * - `inngestRoutes()`: the server side Inngest Cloud would otherwise run: the Event API
  *   (`POST /e/:eventKey`) and the REST API (`/v1/events`, `/v1/events/:id`, `/v1/events/:id/runs`,
- *   `/v1/runs/:id`).
+ *   `/v1/runs/:id`), and each webhook of `inngestRoutes({ webhooks })` at `POST /webhooks/<id>`.
  * Both answer every error as JSON `{ error, field?, fix? }` (routes/route-error.ts).
  * @example
  * ```ts
@@ -25,7 +25,10 @@ import { eventApiRoutes } from './routes/event-api.js'
 import { eventRoutes } from './routes/events.js'
 import { INTROSPECTION_METHODS, introspection } from './routes/introspect.js'
 import { answerRouteError, methodNotAllowed, RouteError } from './routes/route-error.js'
+import { dashboard, type DashboardOptions } from './routes/dashboard.js'
 import { runRoutes } from './routes/runs.js'
+import { webhookRoutes } from './routes/webhooks.js'
+import type { Webhook } from './webhooks/webhook-types.js'
 
 type Env = { Bindings: InngestEnv }
 
@@ -62,16 +65,20 @@ export function serve({ client, functions }: ServeOptions): (c: Context<any>) =>
 export interface InngestRoutesOptions {
   /** Where `serve()` is mounted (default `/api/inngest`, as Inngest's): other methods there answer 405. */
   readonly servePath?: string
+  /** Webhooks declared with `webhook()`, each served at `POST /webhooks/<id>` (no key: the signature is the auth). */
+  readonly webhooks?: readonly Webhook[]
+  /** Serves the dashboard (runs, events, functions, bulk cancel) at `/dashboard`, or at `{ basePath }`. See the README, "Dashboard". */
+  readonly dashboard?: boolean | DashboardOptions
 }
 
 /**
  * The Event API and the REST API, as a Hono app to mount with `app.route('/', inngestRoutes())`.
- * It answers every request under its own paths (`/e`, `/v1` and `servePath`, also when mistyped
+ * It answers every request under its own paths (`/e`, `/v1`, `/webhooks` when given and `servePath`, also when mistyped
  * in case or with doubled slashes) in one JSON shape: an unknown path 404, a known path with
  * another method 405 with `Allow`, an error thrown by a route per `answerRouteError`. Other paths,
  * and routes the app registers after mounting it, stay the app's.
  */
-export function inngestRoutes({ servePath = '/api/inngest' }: InngestRoutesOptions = {}): Hono<{ Bindings: InngestEnv }> {
+export function inngestRoutes({ servePath = '/api/inngest', webhooks = [], dashboard: withDashboard = false }: InngestRoutesOptions = {}): Hono<{ Bindings: InngestEnv }> {
   const app = new Hono<{ Bindings: InngestEnv }>()
   app.onError(answerRouteError)
   // Any request arms the cron schedules, once per isolate, after the response if it can.
@@ -84,7 +91,8 @@ export function inngestRoutes({ servePath = '/api/inngest' }: InngestRoutesOptio
     }
     await next()
   })
-  app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes)
+  app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes).route('/', webhookRoutes(webhooks))
+  if (withDashboard) app.route('/', dashboard(withDashboard === true ? {} : withDashboard))
   return app.all('*', answerUnmatched(app, servePath))
 }
 
@@ -128,3 +136,6 @@ function answerUnmatched(app: Hono<Env>, servePath: string): MiddlewareHandler<E
     throw new RouteError(404, 'not found', { fix })
   }
 }
+
+export { dashboard }
+export type { DashboardOptions }

@@ -4,6 +4,7 @@
  * its callback's result.
  */
 import type { Jsonify } from '../actors/index.js'
+import type { HostingEntity } from '../actors/engine/function-definition.js'
 import type { AnyEventType } from './event-type.js'
 import type { InngestFunctionReference } from './function-reference.js'
 import type { InngestFunction } from './inngest-function.js'
@@ -251,6 +252,12 @@ export interface HandlerContext<Events extends EventMap, Event> {
    */
   readonly attempt: number
   readonly logger: Logger
+  /**
+   * inngest.do: the `InngestEntity` object the run lives in (functions with the `host` option):
+   * `entity.sql` is its SQLite. A synchronous `step.run` body's writes to it commit with the
+   * step's result, in one transaction: exactly once. Undefined for runs in their own `RunActor`.
+   */
+  readonly entity?: HostingEntity
 }
 
 /** A function's handler; its return value becomes the run's output. */
@@ -296,6 +303,12 @@ export interface FunctionConfig<Events extends EventMap = EventMap, TriggerEvent
   /** Events that cancel the run: a name or an `eventType`, with an optional `if` or `match`. */
   cancelOn?: Array<{ event: EventName<Events> | AnyEventType; if?: string; match?: string; timeout?: Duration }>
   timeouts?: { start?: Duration; finish?: Duration }
+  /**
+   * inngest.do: every run lives in your `InngestEntity` Durable Object bound as `binding`, the one
+   * named by `key` (an expression over `event`, e.g. `'event.data.documentId'`), beside its state.
+   * An entity may also start the function itself: `this.runs.startFunction(fn, data)`.
+   */
+  host?: { binding: string; key: string }
 }
 
 /**

@@ -25,13 +25,17 @@ import './fixtures/retry-semantics-functions.js'
 import './fixtures/signal-functions.js'
 import './fixtures/step-fetch-group-ai-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
+import { webhooks } from './fixtures/webhook-functions.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
+export { RunIndexActor } from '../actors/run-index/index.js'
 export { EmbeddedRuns } from './fixtures/embedded-runs.js'
+export { Document } from './fixtures/entity-functions.js'
+export { Cart } from './fixtures/readme-entity.js'
 
 const app = new Hono()
 app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser, riskyWithFallback, ...engineFunctions, ...eventFunctions, ...cronFunctions] }))
-app.route('/', inngestRoutes())
+app.route('/', inngestRoutes({ webhooks, dashboard: true }))
 
 export default {
   fetch: app.fetch,

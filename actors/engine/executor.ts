@@ -3,18 +3,11 @@
  * in-process executor runs the handler inside the run's Durable Object; an HTTP executor that
  * drives apps built on the official Inngest SDK can implement the same interface.
  */
-import type { PendingTimer, SerializedError } from '../../machines/index.js'
+import type { PendingTimer, RunEventPayload, SerializedError } from '../../machines/index.js'
 import type { StepRow } from '../storage/step-row.js'
 
-/** One event as delivered to a function run. */
-export interface RunEventPayload {
-  readonly name: string
-  readonly data: Record<string, unknown>
-  readonly id: string
-  readonly ts: number
-  readonly v?: string
-  readonly user?: Record<string, unknown>
-}
+/** One event as delivered to a function run (the machine's data: machines/run-effects.ts). */
+export type { RunEventPayload }
 
 /** How a failed step ended after the machine decided. */
 export type StepFailureVerdict = 'retrying' | 'failed'
@@ -42,6 +35,11 @@ export interface StepRecorder {
   requestInvoke(row: StepRow, invoke: InvokeRequest): void
   /** Publishes events (the body of `step.sendEvent`); ids are already set. */
   publishEvents(events: readonly RunEventPayload[]): Promise<void>
+  /**
+   * Runs `work` as one storage transaction (absent: no such guarantee). A run in an entity has it:
+   * a synchronous step body and its completed row commit together (handler-pass.ts).
+   */
+  atomically?<T>(work: () => T): T
 }
 
 export interface WaitRequest {

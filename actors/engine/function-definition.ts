@@ -2,6 +2,7 @@
  * What the run engine needs to know about a function: its validated options and its handler.
  * The SDK (`src/`) builds these from user config; the engine never sees raw config.
  */
+import type { Executor, RunEventPayload } from './executor.js'
 import type { RetryPolicy } from '../../machines/index.js'
 
 /** An event trigger (`app/user.created`, `app/*`) with an optional CEL `if`. */
@@ -60,9 +61,6 @@ export interface ConcurrencyLimit {
   readonly scope: 'fn' | 'env' | 'account'
 }
 
-/** No flow control at all. */
-export const NO_FLOW_CONTROL: FlowControl = { concurrency: [] }
-
 /** Validated, normalised function options. */
 export interface FunctionOptions {
   readonly id: string
@@ -72,6 +70,16 @@ export interface FunctionOptions {
   readonly limits: RunLimits
   readonly cancelOn?: readonly CancelOn[]
   readonly flow?: FlowControl
+  /** Runs live in the user's entity objects instead of their own `RunActor` (actors/entity/). */
+  readonly host?: EntityHost
+}
+
+/** Where a function's runs live: the entity of `binding` named by `key` (CEL over `event`). */
+export interface EntityHost {
+  /** The wrangler.toml binding of the `InngestEntity` class. */
+  readonly binding: string
+  /** CEL over `event`, e.g. `event.data.documentId`: the name of the object a triggered run lives in. */
+  readonly key: string
 }
 
 /** Step tools as the engine implements them; `src/` gives them their strict public types. */
@@ -90,7 +98,7 @@ export interface EngineStepTools {
  * throwing fails the step and nothing is sent. The engine knows no schemas; the SDK brings them.
  */
 export interface SendEventOptions {
-  readonly validate?: (events: readonly RunEventPayloadLike[]) => Promise<void> | void
+  readonly validate?: (events: readonly RunEventPayload[]) => Promise<void> | void
   /**
    * Runs around publishing, inside the step as `validate` (middleware's step and send hooks):
    * `publish` sends the prepared batch; what `wrap` returns is the step's output.
@@ -114,8 +122,8 @@ export interface RunLogger {
 
 /** The context the engine passes to a handler. */
 export interface EngineContext {
-  readonly event: RunEventPayloadLike
-  readonly events: readonly RunEventPayloadLike[]
+  readonly event: RunEventPayload
+  readonly events: readonly RunEventPayload[]
   readonly step: EngineStepTools
   readonly runId: string
   readonly attempt: number
@@ -124,6 +132,24 @@ export interface EngineContext {
   readonly pass?: PassInfo
   /** The object hosting the run, for SDK wrappers (middleware's request arguments); kept from user handlers. */
   readonly platform?: RunPlatform
+  /** The entity object hosting the run (functions with the `host` option): its storage and env. */
+  readonly entity?: HostingEntity
+}
+
+/**
+ * The `InngestEntity` object a run lives in, as its handler sees it. A synchronous `step.run`
+ * body's writes to `sql` commit in the same transaction as the step's result: exactly once.
+ */
+export interface HostingEntity {
+  /** The object's name (its `idFromName` key: the value of `host.key`). */
+  readonly name: string
+  /** The object's SQLite, beside the run's own `inngest_` tables. */
+  readonly sql: SqlStorage
+  readonly storage: DurableObjectStorage
+  /** The worker's env, as the object has it. */
+  readonly env: unknown
+  /** The object itself: your class's instance (cast it to call your methods). */
+  readonly object: unknown
 }
 
 /** Where a run executes: the worker's env and the state of the Durable Object hosting it. */
@@ -155,14 +181,6 @@ export interface StepPreview {
   readonly endsMemoization: boolean
 }
 
-/** An event as a handler sees it. */
-export interface RunEventPayloadLike {
-  readonly name: string
-  readonly data: Record<string, unknown>
-  readonly id: string
-  readonly ts: number
-}
-
 export type EngineHandler = (ctx: EngineContext) => unknown
 
 /** A function the engine can run: validated options and its handler. */
@@ -171,4 +189,9 @@ export interface RunnableFunction {
   readonly handler: EngineHandler
   /** Where `ctx.logger` writes (the client's `logger`); the console when absent. */
   readonly logger?: RunLogger
+  /**
+   * What runs the function's code, when not `handler` in the run's own object (the default,
+   * `InProcessExecutor`): e.g. an executor calling an app over HTTP. `RunHostOptions.executorFor` may override it.
+   */
+  readonly executor?: Executor
 }

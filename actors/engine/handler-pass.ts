@@ -171,17 +171,20 @@ export class HandlerPass {
 
   private async execute(step: Planned, attempt: number, fn: () => unknown): Promise<unknown> {
     const startedAt = this.recorder.now()
-    let result: { output: string } | { error: unknown }
+    let result: { output: string; recorded?: true } | { error: unknown }
     this.executing++
     try {
-      result = { output: toJsonText(await fn(), `step "${step.id}" returned a value that is not JSON`) }
+      const atomic = this.recorder.atomically
+      const completed = atomic ? atomic(() => this.completeSynchronously(step, attempt, startedAt, fn)) : { pending: fn() }
+      result = 'output' in completed ? completed : { output: this.outputText(step, await completed.pending) }
     } catch (error) {
       result = { error }
     }
     // Before recording: a failure that suspends must already count as not executing.
     this.executing--
     if (this.closed) return never()
-    const settled = 'error' in result ? this.recordFailure(step, attempt, startedAt, result.error) : this.recordOutput(step, attempt, startedAt, result.output)
+    const settled =
+      'error' in result ? this.recordFailure(step, attempt, startedAt, result.error) : result.recorded ? this.recorded(result.output) : this.recordOutput(step, attempt, startedAt, result.output)
     // The retried step completed or failed for good: its execution ends here.
     if (step.key === this.retried?.key && !this.recorder.pendingTimer(step.key)) this.yielding = true
     if (!this.yielding) return settled
@@ -191,15 +194,43 @@ export class HandlerPass {
     return never()
   }
 
-  private recordOutput(step: Planned, attempt: number, startedAt: number, output: string): Promise<unknown> {
-    if (jsonOverLimit(output, this.maxOutputBytes)) {
-      const error = new RunLimitError(
-        `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
-          'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
-      )
-      return this.recordFailure(step, attempt, startedAt, error)
-    }
+  /**
+   * Inside the recorder's transaction (`atomically`, a run in an entity): a synchronous body and
+   * its completed row commit together, so its writes to the object's own SQLite happen exactly
+   * once. A body that throws, or whose result cannot be stored, rolls its writes back (thrown on
+   * to be recorded as the step's failure). An async body only began here: it is awaited outside.
+   */
+  private completeSynchronously(step: Planned, attempt: number, startedAt: number, fn: () => unknown): { output: string; recorded: true } | { pending: unknown } {
+    const value = fn()
+    if (isThenable(value)) return { pending: value }
+    const output = this.outputText(step, value)
+    const limit = this.outputLimitError(step, output)
+    if (limit) throw limit
     this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
+    return { output, recorded: true }
+  }
+
+  private outputText(step: Planned, value: unknown): string {
+    return toJsonText(value, `step "${step.id}" returned a value that is not JSON`)
+  }
+
+  private outputLimitError(step: Planned, output: string): RunLimitError | undefined {
+    if (!jsonOverLimit(output, this.maxOutputBytes)) return undefined
+    return new RunLimitError(
+      `Step "${step.id}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.maxOutputBytes}-byte limit. ` +
+        'Store large data elsewhere (R2, KV) and return a reference, or raise limits.stepOutputBytes.',
+    )
+  }
+
+  private recordOutput(step: Planned, attempt: number, startedAt: number, output: string): Promise<unknown> {
+    const limit = this.outputLimitError(step, output)
+    if (limit) return this.recordFailure(step, attempt, startedAt, limit)
+    this.recorder.completeStep(this.row(step, { status: 'completed', attempts: attempt, output, startedAt, endedAt: this.recorder.now() }))
+    return this.recorded(output)
+  }
+
+  /** A completed step's result, its row written. */
+  private recorded(output: string): Promise<unknown> {
     this.maybeIdle()
     return Promise.resolve(JSON.parse(output))
   }
@@ -269,4 +300,8 @@ export class HandlerPass {
     this.closed = true
     this.settle(outcome)
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function'
 }

@@ -5,37 +5,15 @@
  * 24 hours only, as on Inngest: the same id sent again later (with its new `ts`) is a new event
  * and starts new runs. The time part is the event's time, so run ids sort like their events.
  */
-import { encodeTime, isValid, decodeTime } from 'ulid'
+import { encodeTime } from 'ulid'
+import { MAX_ULID_TIME, ulidRandomPart, ulidTime } from './ulid.js'
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+export { ulidTime } from './ulid.js'
 
-/** 16 Crockford base32 characters (80 bits) from a SHA-256 of `seed`. */
+/** The random part of a derived id: the first 10 bytes of a SHA-256 of `seed`. */
 async function randomPart(seed: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(seed)))
-  let bits = 0n
-  for (const byte of digest.subarray(0, 10)) bits = (bits << 8n) | BigInt(byte)
-  let text = ''
-  for (let i = 0; i < 16; i++) {
-    text = CROCKFORD[Number(bits & 31n)] + text
-    bits >>= 5n
-  }
-  return text
-}
-
-/** The largest time a ULID holds (48 bits of milliseconds). */
-const MAX_ULID_TIME = 2 ** 48 - 1
-
-/**
- * The time a ULID-shaped id carries, or undefined: for any other id, and for a 26-character
- * custom id that only looks like a ULID (`decodeTime` throws when its time overflows 48 bits).
- */
-export function ulidTime(id: string): number | undefined {
-  if (!isValid(id)) return undefined
-  try {
-    return decodeTime(id)
-  } catch {
-    return undefined
-  }
+  return ulidRandomPart(digest.subarray(0, 10))
 }
 
 /**

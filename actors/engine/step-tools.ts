@@ -90,47 +90,9 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
       const at = wakeTimeToMs(time, `step "${key}" time`)
       return pass.sleep(key, (now) => (checkSleep(at - now, key), at))
     },
-    waitForEvent(id, options) {
-      const key = stepId(id, 'waitForEvent')
-      if (typeof options?.event !== 'string' || options.event.length === 0) {
-        throw new TypeError(`step "${key}": waitForEvent needs options.event, the event name to wait for.`)
-      }
-      const timeout = checkSleep(durationToMs(options.timeout, `step "${key}" timeout`), key)
-      const source = options.if ?? (options.match === undefined ? undefined : matchToIf(options.match))
-      const expression = source === undefined ? null : (compileExpression(source, `step "${key}" ${options.if === undefined ? 'match' : 'if'}`), source)
-      return pass.await(key, 'wait', (now) => now + timeout, (row) => recorder.requestWait(row, { event: options.event, timeoutAt: row.wakeAt ?? 0, expression }))
-    },
-    sendEvent(id, payload, options) {
-      const key = stepId(id, 'sendEvent')
-      const prepared = prepareEvents(payload, recorder.now())
-      if (!prepared.ok) {
-        const { index, field, error, fix } = prepared.problem
-        throw new TypeError(`step "${key}": event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
-      }
-      const explicitIds = (Array.isArray(payload) ? payload : [payload]).map((event) => (event as { id?: unknown })?.id)
-      return pass.run(
-        key,
-        (stepKey) => (options?.wrap ?? ((publish) => publish()))(async () => {
-          // All of the batch is checked before any of it is published: an invalid event sends none.
-          await options?.validate?.(prepared.events)
-          // Ids derived from the step: a re-sent step (crash before it was recorded) is deduplicated.
-          const events = await Promise.all(prepared.events.map(async (event, i) => (explicitIds[i] ? event : { ...event, id: await deriveStepEventId(runId, stepKey, i) })))
-          await recorder.publishEvents(events)
-          return { ids: events.map((event) => event.id) }
-        }),
-        'sendEvent',
-      ) as Promise<{ ids: string[] }>
-    },
-    invoke(id, options) {
-      const key = stepId(id, 'invoke')
-      const functionId = invokeTarget(options?.function, key)
-      const data = options.data ?? {}
-      if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError(`step "${key}": step.invoke's data must be an object.`)
-      // The child's event carries it as JSON: what cannot be written fails here, naming the path.
-      toJsonText(data, `step "${key}": step.invoke's data is not JSON`)
-      const timeout = checkSleep(options.timeout === undefined ? MAX_SLEEP_MS : durationToMs(options.timeout, `step "${key}" timeout`), key)
-      return pass.await(key, 'invoke', (now) => now + timeout, (row) => recorder.requestInvoke(row, { functionId, data, timeoutAt: row.wakeAt ?? 0 }))
-    },
+    waitForEvent: waitForEventTool(pass, recorder),
+    sendEvent: sendEventTool(pass, recorder, runId),
+    invoke: invokeTool(pass, recorder),
   }
   return {
     run: failFast(tools.run),
@@ -139,6 +101,66 @@ export function createStepTools(pass: HandlerPass, recorder: StepRecorder, runId
     waitForEvent: failFast(tools.waitForEvent),
     sendEvent: failFast(tools.sendEvent),
     invoke: failFast(tools.invoke),
+    ...extraTools(pass, recorder, tools),
+  }
+}
+
+/** `step.waitForEvent`: a wait for the event, registered once the step is recorded, with its timeout. */
+function waitForEventTool(pass: HandlerPass, recorder: StepRecorder): EngineStepTools['waitForEvent'] {
+  return (id, options) => {
+    const key = stepId(id, 'waitForEvent')
+    if (typeof options?.event !== 'string' || options.event.length === 0) {
+      throw new TypeError(`step "${key}": waitForEvent needs options.event, the event name to wait for.`)
+    }
+    const timeout = checkSleep(durationToMs(options.timeout, `step "${key}" timeout`), key)
+    const source = options.if ?? (options.match === undefined ? undefined : matchToIf(options.match))
+    const expression = source === undefined ? null : (compileExpression(source, `step "${key}" ${options.if === undefined ? 'match' : 'if'}`), source)
+    return pass.await(key, 'wait', (now) => now + timeout, (row) => recorder.requestWait(row, { event: options.event, timeoutAt: row.wakeAt ?? 0, expression }))
+  }
+}
+
+/** `step.sendEvent`: the events checked at once, published as a step with ids derived from it. */
+function sendEventTool(pass: HandlerPass, recorder: StepRecorder, runId: string): EngineStepTools['sendEvent'] {
+  return (id, payload, options) => {
+    const key = stepId(id, 'sendEvent')
+    const prepared = prepareEvents(payload, recorder.now())
+    if (!prepared.ok) {
+      const { index, field, error, fix } = prepared.problem
+      throw new TypeError(`step "${key}": event[${index}]${field ? `.${field}` : ''}: ${error}. Fix: ${fix}.`)
+    }
+    const explicitIds = (Array.isArray(payload) ? payload : [payload]).map((event) => (event as { id?: unknown })?.id)
+    return pass.run(
+      key,
+      (stepKey) => (options?.wrap ?? ((publish) => publish()))(async () => {
+        // All of the batch is checked before any of it is published: an invalid event sends none.
+        await options?.validate?.(prepared.events)
+        // Ids derived from the step: a re-sent step (crash before it was recorded) is deduplicated.
+        const events = await Promise.all(prepared.events.map(async (event, i) => (explicitIds[i] ? event : { ...event, id: await deriveStepEventId(runId, stepKey, i) })))
+        await recorder.publishEvents(events)
+        return { ids: events.map((event) => event.id) }
+      }),
+      'sendEvent',
+    ) as Promise<{ ids: string[] }>
+  }
+}
+
+/** `step.invoke`: the child run requested once the step is recorded; its result, or the timeout. */
+function invokeTool(pass: HandlerPass, recorder: StepRecorder): EngineStepTools['invoke'] {
+  return (id, options) => {
+    const key = stepId(id, 'invoke')
+    const functionId = invokeTarget(options?.function, key)
+    const data = options.data ?? {}
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TypeError(`step "${key}": step.invoke's data must be an object.`)
+    // The child's event carries it as JSON: what cannot be written fails here, naming the path.
+    toJsonText(data, `step "${key}": step.invoke's data is not JSON`)
+    const timeout = checkSleep(options.timeout === undefined ? MAX_SLEEP_MS : durationToMs(options.timeout, `step "${key}" timeout`), key)
+    return pass.await(key, 'invoke', (now) => now + timeout, (row) => recorder.requestInvoke(row, { functionId, data, timeoutAt: row.wakeAt ?? 0 }))
+  }
+}
+
+/** The tools beyond the engine's own: signals, `step.fetch` and `step.ai`, built on `tools`. */
+function extraTools(pass: HandlerPass, recorder: StepRecorder, tools: EngineStepTools): ExtraStepTools {
+  return {
     waitForSignal: failFast(createWaitForSignal(pass, recorder)),
     // A step, as officially: a replay does not send the signal again; it answers `{ runId }`.
     sendSignal: failFast((id: StepIdInput, options: { signal: string; data?: unknown }) =>

@@ -25,7 +25,7 @@ import { jsonByteLength } from '../engine/jsonify.js'
 import { deriveRunId } from '../engine/run-id.js'
 import type { FlowGateEnv } from '../flow-gate-rpc.js'
 import { startFlowRun } from '../flow-gate-start.js'
-import { runActorStub } from '../run-actor.js'
+import { runActorStub } from '../run-actor-stub.js'
 import { callPerGate, type GateMember } from './gate-groups.js'
 
 /** What flow control did with one event for one function. */

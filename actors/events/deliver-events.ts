@@ -12,7 +12,8 @@
  * and delivering after a crash finishes what was cut short.
  */
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventStreamStub, type StreamMatch } from '../event-stream-actor.js'
+import type { StreamMatch } from '../event-stream-actor.js'
+import { eventStreamStub } from '../event-stream-stub.js'
 import type { FlowGateEnv } from '../flow-gate-rpc.js'
 import { registeredFunctions } from '../registry.js'
 import { applyFlowGatesToEach } from './apply-flow-gates.js'

@@ -5,9 +5,7 @@
  * so a retry gets the same ids and is deduplicated instead of stored twice.
  */
 import { encodeTime } from 'ulid'
-
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
-const MAX_ULID_TIME = 2 ** 48 - 1
+import { MAX_ULID_TIME, ulidRandomPart } from '../engine/ulid.js'
 
 /** A parsed seed: the send's time and 10 bytes of entropy. */
 export interface EventIdSeed {
@@ -35,12 +33,5 @@ export function seededEventId(seed: EventIdSeed, index: number): string {
   const bytes = seed.entropy.slice()
   const view = new DataView(bytes.buffer)
   view.setUint32(6, (view.getUint32(6) + index) >>> 0)
-  let bits = 0n
-  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte)
-  let random = ''
-  for (let i = 0; i < 16; i++) {
-    random = CROCKFORD[Number(bits & 31n)] + random
-    bits >>= 5n
-  }
-  return encodeTime(seed.millis, 10) + random
+  return encodeTime(seed.millis, 10) + ulidRandomPart(bytes)
 }

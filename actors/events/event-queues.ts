@@ -29,8 +29,8 @@ function isQueue(binding: unknown): binding is Queue<QueuedEvent> {
 
 /** The queues bound as `binding`, `binding_1` … `binding_15`, in that order. */
 function boundQueues(env: EventQueuesEnv, binding: 'INNGEST_EVENTS' | 'INNGEST_SYSTEM_EVENTS'): Array<Queue<QueuedEvent>> {
-  const bindings = env as unknown as Record<string, unknown>
-  return [binding, ...Array.from({ length: MAX_EXTRA_QUEUES }, (_, i) => `${binding}_${i + 1}`)].map((name) => bindings[name]).filter(isQueue)
+  const names = [binding, ...Array.from({ length: MAX_EXTRA_QUEUES }, (_, i) => `${binding}_${i + 1}`)]
+  return names.map((name): unknown => Reflect.get(env, name)).filter(isQueue)
 }
 
 /** The event queues bound in `env`, `INNGEST_EVENTS` first; for system events, the `INNGEST_SYSTEM_EVENTS` ones when bound. */

@@ -9,7 +9,7 @@
  */
 import { waitUntil } from 'cloudflare:workers'
 import type { RunEventPayload } from '../engine/executor.js'
-import { claimInShards, markRoutedInShards, type EventIndexEnv } from '../event-index-actor.js'
+import { claimInShards, markRoutedInShards, type EventIndexEnv } from '../event-index-stub.js'
 import { deliverEvents, type DeliverEnv } from './deliver-events.js'
 import { maxEventBytes } from './prepare-events.js'
 import { eventQueues, type EventQueuesEnv } from './event-queues.js'

@@ -12,9 +12,12 @@
  *
  * With one shard (the default) this is the single stream: one call each, nothing to let go of.
  */
+import { CANCELLED } from '../cancellation-reasons.js'
 import type { RunEventPayload } from '../engine/executor.js'
-import { eventStreamStub, type EventStreamActor, type RecordedEvent, type Reoffer, type StreamMatch } from '../event-stream-actor.js'
-import { hostedRunStub, type RunActorEnv } from '../run-actor.js'
+import type { EventStreamActor, RecordedEvent, Reoffer, StreamMatch } from '../event-stream-actor.js'
+import { eventStreamStub } from '../event-stream-stub.js'
+import type { RunActorEnv } from '../run-actor.js'
+import { hostedRunStub } from '../run-actor-stub.js'
 import type { WaitRegistration } from '../storage/stream-store.js'
 import { registrationShards, streamShardCounts, type StreamShardSettings } from './stream-shards.js'
 
@@ -73,7 +76,7 @@ export async function forgetInShards(env: ShardedStreamEnv, runId: string, names
  * the run took this event, closes the registration in the other shards.
  */
 export async function answerMatch(env: ShardedStreamEnv, shard: number, event: RunEventPayload, match: StreamMatch): Promise<void> {
-  if (match.kind === 'cancel') return void (await hostedRunStub(env, match.runId, match.host).cancel(`Cancelled by event ${event.name} (${event.id})`))
+  if (match.kind === 'cancel') return void (await hostedRunStub(env, match.runId, match.host).cancel(CANCELLED.byEvent(event.name, event.id)))
   await resolveInShards(env, shard, event, match)
 }
 

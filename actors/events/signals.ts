@@ -19,7 +19,7 @@
  */
 import type { RunEventPayload } from '../engine/executor.js'
 import { toJsonText } from '../engine/jsonify.js'
-import { eventStreamStub } from '../event-stream-actor.js'
+import { eventStreamStub } from '../event-stream-stub.js'
 import { resolveInShards, type ShardedStreamEnv } from './sharded-streams.js'
 
 /** The prefix of a signal's stream name (and of its events' names): internal, as `inngest/` names are. */

@@ -3,7 +3,7 @@
  * and the waits and cancellations registered against it, filed for indexed matching
  * (engine/match-key.ts). Large payloads and triggers are stored in parts (chunked-text.ts).
  */
-import type { RunEventPayload } from '../engine/executor.js'
+import type { RunAddress, RunEventPayload, WaitRegistration } from '../../machines/index.js'
 import { eventKeyAt, matchKeyOf } from '../engine/match-key.js'
 import { positiveSetting } from '../engine/positive-setting.js'
 import { ChunkedText, markerOnlySql } from './chunked-text.js'
@@ -51,35 +51,8 @@ export class NeedPayloads extends Error {
 /** Events read per page of a lookback: memory stays bounded however long the lookback. */
 const LOOKBACK_PAGE = 100
 
-/**
- * Where a run lives when a Durable Object of the user's hosts it (`RunHost`): the env binding
- * of that namespace and the name its object is addressed by (`idFromName(name)`). Absent, the
- * run lives in its own `RunActor`, `INNGEST_RUNS` by run id.
- */
-export interface RunAddress {
-  readonly binding: string
-  readonly name: string
-}
-
-/** A wait (`step.waitForEvent`) or cancellation (`cancelOn`) registered against an event name. */
-export interface WaitRegistration {
-  readonly runId: string
-  readonly stepKey: string
-  readonly kind: 'wait' | 'cancel'
-  /** The event name awaited (the stream this registration lives in). */
-  readonly event: string
-  /** CEL over `event` (the run's trigger) and `async` (the candidate); null matches any event. */
-  readonly expression: string | null
-  readonly trigger: RunEventPayload
-  /** Only events with `ts` at or after this count (the run's trigger time). */
-  readonly sinceTs: number
-  /** Only events with `ts` at or before this count (the timeout). */
-  readonly expiresAt: number
-  /** The object hosting the run, when not its own `RunActor`: where a match is delivered. */
-  readonly host?: RunAddress
-  /** Refused while another run's wait is open here (a signal has one waiter). */
-  readonly exclusive?: boolean
-}
+// Where a run lives and what a registration holds are the machine's data (machines/run-effects.ts).
+export type { RunAddress, WaitRegistration }
 
 /** A registration an event resolved: the run to answer (at `host`, if set) and its step. */
 export interface StreamMatch {
@@ -277,7 +250,7 @@ export class StreamStore extends SqlStore {
       registration.sinceTs,
       registration.expiresAt,
       resolvedBy,
-      registration.host ? JSON.stringify({ binding: registration.host.binding, name: registration.host.name }) : null,
+      registration.host ? JSON.stringify({ binding: registration.host.binding, name: registration.host.name, ...(registration.host.entity ? { entity: true } : {}) }) : null,
       this.nextSeq++,
       match?.path ?? null,
       match?.key ?? null,

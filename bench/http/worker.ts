@@ -21,6 +21,7 @@ import { finishedAt, forget, whenStepStarted } from '../signals.js'
 import { HTTP_PROGRAM_EVENT } from './http-program-event.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
+export { RunIndexActor } from '../../actors/run-index/index.js'
 export { FloorActor } from '../floor-actor.js'
 
 const inngest = new Inngest({ id: 'bench-http' })

@@ -11,6 +11,7 @@ import { ConfigError, configChecks, describeValue, isConfigObject } from './conf
 import type { ConfigChecks } from './config-error.js'
 import { checkFlowCombinations } from './flow-combinations.js'
 import { normalizeFlowControl } from './normalize-flow-control.js'
+import { normalizeHost } from './normalize-host.js'
 import { normalizeCancelOn, withCancelOnNames } from './normalize-cancel-on.js'
 import { checkExpression, validateFlowControl } from './validate-flow-control.js'
 
@@ -25,7 +26,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 const KNOWN_OPTIONS = [
   'id', 'name', 'description', 'triggers', 'retries', 'limits', 'concurrency', 'throttle', 'rateLimit',
   'idempotency', 'debounce', 'priority', 'batchEvents', 'singleton', 'cancelOn', 'timeouts', 'onFailure',
-  'middleware', 'optimizeParallelism', 'checkpointing',
+  'middleware', 'optimizeParallelism', 'checkpointing', 'host',
 ] as const
 
 const ID_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.\-/]*$/
@@ -75,7 +76,8 @@ export function normalizeFunctionConfig(input: unknown, triggers: unknown): Func
   // Pairs are checked on the normalised form, where a concurrency limit of 0 (no limit) is gone.
   const flow = normalizeFlowControl(config)
   checkFlowCombinations(flow, Array.isArray(config.cancelOn) && config.cancelOn.length > 0, check)
-  return { ...options, flow, cancelOn: normalizeCancelOn(config.cancelOn) }
+  const host = normalizeHost(config.host, flow, check)
+  return { ...options, flow, cancelOn: normalizeCancelOn(config.cancelOn), ...(host ? { host } : {}) }
 }
 
 function normalizeId(value: unknown): string {

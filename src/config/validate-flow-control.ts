@@ -49,70 +49,91 @@ const MAX_RATE_LIMIT = 10_000
  */
 export function validateFlowControl(config: ConfigObject, check: ConfigChecks): void {
   if (config.concurrency !== undefined) validateConcurrency(config.concurrency, check)
-  if (config.throttle !== undefined) {
-    const throttle = check.object(config.throttle, 'throttle', 'use { limit: 10, period: "1m", burst?, key? }')
-    check.knownKeys(throttle, 'throttle', ['limit', 'period', 'burst', 'key'])
-    check.integer(throttle.limit, 'throttle.limit', 'use how many runs may start per period, e.g. 10', 1, MAX_THROTTLE)
-    check.duration(throttle.period, 'throttle.period', THROTTLE_PERIOD)
-    if (throttle.burst !== undefined) {
-      check.integer(throttle.burst, 'throttle.burst', 'use how many runs may start at once on top of limit, e.g. 1', 1, MAX_THROTTLE)
-    }
-    optionalCel(throttle.key, 'throttle.key', check)
-  }
-  if (config.rateLimit !== undefined) {
-    const rateLimit = check.object(config.rateLimit, 'rateLimit', 'use { limit: 1, period: "1h", key? }')
-    check.knownKeys(rateLimit, 'rateLimit', ['limit', 'period', 'key'])
-    const fix = `use how many runs may start per period, e.g. 1 (for more than ${MAX_RATE_LIMIT}, use throttle)`
-    check.integer(rateLimit.limit, 'rateLimit.limit', fix, 1, MAX_RATE_LIMIT)
-    check.duration(rateLimit.period, 'rateLimit.period', RATE_LIMIT_PERIOD)
-    optionalCel(rateLimit.key, 'rateLimit.key', check)
-  }
-  if (config.debounce !== undefined) {
-    const debounce = check.object(config.debounce, 'debounce', 'use { period: "5m", key?, timeout? }')
-    check.knownKeys(debounce, 'debounce', ['period', 'key', 'timeout'])
-    const periodMs = check.duration(debounce.period, 'debounce.period', DEBOUNCE_PERIOD)
-    // A timeout under the period would fire every run at first event + timeout, whatever the
-    // quiet period: period would do nothing.
-    if (debounce.timeout !== undefined) {
-      const timeoutMs = check.duration(debounce.timeout, 'debounce.timeout', DEBOUNCE_PERIOD)
-      if (timeoutMs < periodMs) {
-        check.fail(
-          'debounce.timeout',
-          `must not be shorter than debounce.period (got ${describeDuration(debounce.timeout)} < ${describeDuration(debounce.period)})`,
-          'raise debounce.timeout to at least debounce.period, or leave it out',
-        )
-      }
-    }
-    optionalCel(debounce.key, 'debounce.key', check)
-  }
-  if (config.batchEvents !== undefined) {
-    const batch = check.object(config.batchEvents, 'batchEvents', 'use { maxSize: 100, timeout: "5s", key?, if? }')
-    check.knownKeys(batch, 'batchEvents', ['maxSize', 'timeout', 'key', 'if'])
-    const fix = `use the most events one run receives, from 2 to ${MAX_BATCH_SIZE}, e.g. 100 (without batchEvents, each event starts its own run)`
-    check.integer(batch.maxSize, 'batchEvents.maxSize', fix, 2, MAX_BATCH_SIZE)
-    check.duration(batch.timeout, 'batchEvents.timeout', BATCH_TIMEOUT)
-    optionalCel(batch.key, 'batchEvents.key', check)
-    optionalCel(batch.if, 'batchEvents.if', check)
-  }
+  if (config.throttle !== undefined) validateThrottle(config.throttle, check)
+  if (config.rateLimit !== undefined) validateRateLimit(config.rateLimit, check)
+  if (config.debounce !== undefined) validateDebounce(config.debounce, check)
+  if (config.batchEvents !== undefined) validateBatchEvents(config.batchEvents, check)
   if (config.cancelOn !== undefined) validateCancelOn(config.cancelOn, check)
-  if (config.timeouts !== undefined) {
-    const timeouts = check.object(config.timeouts, 'timeouts', 'use { start?: "1m", finish?: "1h" }')
-    check.knownKeys(timeouts, 'timeouts', ['start', 'finish'])
-    if (timeouts.start !== undefined) check.duration(timeouts.start, 'timeouts.start', RUN_TIMEOUT)
-    if (timeouts.finish !== undefined) check.duration(timeouts.finish, 'timeouts.finish', RUN_TIMEOUT)
-  }
+  if (config.timeouts !== undefined) validateTimeouts(config.timeouts, check)
   optionalCel(config.idempotency, 'idempotency', check)
-  if (config.priority !== undefined) {
-    const priority = check.object(config.priority, 'priority', 'use { run: "event.data.priority" }')
-    check.knownKeys(priority, 'priority', ['run'])
-    optionalCel(priority.run, 'priority.run', check)
+  if (config.priority !== undefined) validatePriority(config.priority, check)
+  if (config.singleton !== undefined) validateSingleton(config.singleton, check)
+}
+
+/** `throttle`: limit, period, burst and key. */
+function validateThrottle(value: unknown, check: ConfigChecks): void {
+  const throttle = check.object(value, 'throttle', 'use { limit: 10, period: "1m", burst?, key? }')
+  check.knownKeys(throttle, 'throttle', ['limit', 'period', 'burst', 'key'])
+  check.integer(throttle.limit, 'throttle.limit', 'use how many runs may start per period, e.g. 10', 1, MAX_THROTTLE)
+  check.duration(throttle.period, 'throttle.period', THROTTLE_PERIOD)
+  if (throttle.burst !== undefined) {
+    check.integer(throttle.burst, 'throttle.burst', 'use how many runs may start at once on top of limit, e.g. 1', 1, MAX_THROTTLE)
   }
-  if (config.singleton !== undefined) {
-    const singleton = check.object(config.singleton, 'singleton', 'use { mode: "skip" | "cancel", key? }')
-    check.knownKeys(singleton, 'singleton', ['mode', 'key'])
-    check.oneOf(singleton.mode, 'singleton.mode', ['skip', 'cancel'])
-    optionalCel(singleton.key, 'singleton.key', check)
+  optionalCel(throttle.key, 'throttle.key', check)
+}
+
+/** `rateLimit`: limit, period and key. */
+function validateRateLimit(value: unknown, check: ConfigChecks): void {
+  const rateLimit = check.object(value, 'rateLimit', 'use { limit: 1, period: "1h", key? }')
+  check.knownKeys(rateLimit, 'rateLimit', ['limit', 'period', 'key'])
+  const fix = `use how many runs may start per period, e.g. 1 (for more than ${MAX_RATE_LIMIT}, use throttle)`
+  check.integer(rateLimit.limit, 'rateLimit.limit', fix, 1, MAX_RATE_LIMIT)
+  check.duration(rateLimit.period, 'rateLimit.period', RATE_LIMIT_PERIOD)
+  optionalCel(rateLimit.key, 'rateLimit.key', check)
+}
+
+/** `debounce`: period, a timeout no shorter than it, and key. */
+function validateDebounce(value: unknown, check: ConfigChecks): void {
+  const debounce = check.object(value, 'debounce', 'use { period: "5m", key?, timeout? }')
+  check.knownKeys(debounce, 'debounce', ['period', 'key', 'timeout'])
+  const periodMs = check.duration(debounce.period, 'debounce.period', DEBOUNCE_PERIOD)
+  // A timeout under the period would fire every run at first event + timeout, whatever the
+  // quiet period: period would do nothing.
+  if (debounce.timeout !== undefined) {
+    const timeoutMs = check.duration(debounce.timeout, 'debounce.timeout', DEBOUNCE_PERIOD)
+    if (timeoutMs < periodMs) {
+      check.fail(
+        'debounce.timeout',
+        `must not be shorter than debounce.period (got ${describeDuration(debounce.timeout)} < ${describeDuration(debounce.period)})`,
+        'raise debounce.timeout to at least debounce.period, or leave it out',
+      )
+    }
   }
+  optionalCel(debounce.key, 'debounce.key', check)
+}
+
+/** `batchEvents`: maxSize, timeout, key and if. */
+function validateBatchEvents(value: unknown, check: ConfigChecks): void {
+  const batch = check.object(value, 'batchEvents', 'use { maxSize: 100, timeout: "5s", key?, if? }')
+  check.knownKeys(batch, 'batchEvents', ['maxSize', 'timeout', 'key', 'if'])
+  const fix = `use the most events one run receives, from 2 to ${MAX_BATCH_SIZE}, e.g. 100 (without batchEvents, each event starts its own run)`
+  check.integer(batch.maxSize, 'batchEvents.maxSize', fix, 2, MAX_BATCH_SIZE)
+  check.duration(batch.timeout, 'batchEvents.timeout', BATCH_TIMEOUT)
+  optionalCel(batch.key, 'batchEvents.key', check)
+  optionalCel(batch.if, 'batchEvents.if', check)
+}
+
+/** `timeouts`: start and finish. */
+function validateTimeouts(value: unknown, check: ConfigChecks): void {
+  const timeouts = check.object(value, 'timeouts', 'use { start?: "1m", finish?: "1h" }')
+  check.knownKeys(timeouts, 'timeouts', ['start', 'finish'])
+  if (timeouts.start !== undefined) check.duration(timeouts.start, 'timeouts.start', RUN_TIMEOUT)
+  if (timeouts.finish !== undefined) check.duration(timeouts.finish, 'timeouts.finish', RUN_TIMEOUT)
+}
+
+/** `priority`: its `run` expression. */
+function validatePriority(value: unknown, check: ConfigChecks): void {
+  const priority = check.object(value, 'priority', 'use { run: "event.data.priority" }')
+  check.knownKeys(priority, 'priority', ['run'])
+  optionalCel(priority.run, 'priority.run', check)
+}
+
+/** `singleton`: mode and key. */
+function validateSingleton(value: unknown, check: ConfigChecks): void {
+  const singleton = check.object(value, 'singleton', 'use { mode: "skip" | "cancel", key? }')
+  check.knownKeys(singleton, 'singleton', ['mode', 'key'])
+  check.oneOf(singleton.mode, 'singleton.mode', ['skip', 'cancel'])
+  optionalCel(singleton.key, 'singleton.key', check)
 }
 
 function validateConcurrency(value: unknown, check: ConfigChecks): void {

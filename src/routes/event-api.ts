@@ -20,7 +20,7 @@ export const EVENT_BODY_HEADROOM_BYTES = 512 * 1024
 export const MAX_EVENTS_PER_REQUEST = 5_000
 
 /** `INNGEST_MAX_EVENT_BODY_BYTES`, else the largest event (`INNGEST_MAX_EVENT_BYTES`, 3 MiB) plus headroom. */
-function maxBodyBytes(env: InngestEnv): number {
+export function maxBodyBytes(env: InngestEnv): number {
   return positiveSetting(env.INNGEST_MAX_EVENT_BODY_BYTES, maxEventBytes(env.INNGEST_MAX_EVENT_BYTES) + EVENT_BODY_HEADROOM_BYTES, { integer: true })
 }
 

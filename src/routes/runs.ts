@@ -3,12 +3,11 @@
  * persisted XState snapshot and the step timeline.
  */
 import { Hono } from 'hono'
+import { isUlid } from '../../actors/engine/ulid.js'
 import { runActorStub, type RunInspection } from '../../actors/index.js'
 import type { InngestEnv } from '../env.js'
 import { requireSigningKey } from './auth.js'
 import { RouteError } from './route-error.js'
-
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 
 /** Inngest's FunctionRun shape plus `snapshot` and `steps`. */
 export function toRunResource(runId: string, run: RunInspection) {
@@ -32,7 +31,7 @@ export const runRoutes = new Hono<{ Bindings: InngestEnv }>()
   .use('/v1/runs/*', requireSigningKey)
   .on(['GET', 'DELETE'], '/v1/runs/:runId', async (c) => {
     const runId = c.req.param('runId')
-    if (!ULID.test(runId)) throw new RouteError(400, 'runId is not a run id', { field: 'runId', fix: 'use the 26-character ULID of a run' })
+    if (!isUlid(runId)) throw new RouteError(400, 'runId is not a run id', { field: 'runId', fix: 'use the 26-character ULID of a run' })
     const stub = runActorStub(c.env.INNGEST_RUNS, runId)
     const run = await stub.inspect()
     if (run.status === 'Unknown') throw new RouteError(404, `run ${runId} not found`, { field: 'runId', fix: 'check the id: GET /v1/events/:eventId/runs lists the runs an event started' })

@@ -1,6 +1,7 @@
 /**
  * Replay under eviction, as a property: a generated handler program (steps, parallel groups,
- * sleeps, steps that fail and retry, a step that runs out of attempts) runs once undisturbed
+ * sleeps, waits that time out, sent events, steps that fail and retry, a step that runs out of
+ * attempts) runs once undisturbed
  * (run A) and once with crashes (run B): evicted at generated suspension points, and aborted
  * while a generated step body is mid-flight. Both runs end with the same output and the same
  * step log, and no step body that completed ever runs again.
@@ -10,10 +11,10 @@
  * file's objects are aborted (each test file has its own runtime); stubs are fetched fresh
  * for every call, because an aborted object's stubs stay broken.
  *
- * Reproducing a failure: fast-check prints `seed` and `path` in the error. In workerd only
- * `VITE_`-prefixed variables reach the test, so:
+ * Reproducing a failure: fast-check prints `seed` and `path` in the error; rerun with
  *   FC_SEED=<seed> npx vitest run test/actors/engine-replay.prop.test.ts
- * Pin every seed that found a bug as an entry of `regressions` below.
+ * (a long soak: FC_NUM_RUNS=<n>; see test/fixtures/fc-seed.ts). Pin every seed that found a bug
+ * as an entry of `regressions` below.
  */
 import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import fc from 'fast-check'
@@ -31,6 +32,7 @@ import {
   type ProgramOp,
   type RunOp,
 } from '../fixtures/program-function.js'
+import { runInline } from '../fixtures/inline-run.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'
 import { seedParams } from '../fixtures/fc-seed.js'
@@ -50,6 +52,8 @@ const programOp: fc.Arbitrary<ProgramOp> = fc.oneof(
   { arbitrary: runOp, weight: 4 },
   { arbitrary: fc.record({ op: fc.constant('parallel' as const), ops: fc.array(runOp, { minLength: 2, maxLength: 3 }) }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('sleep' as const), id: stepId, duration: fc.constantFrom('1s', '1m', '1h', '1d') }), weight: 2 },
+  { arbitrary: fc.record({ op: fc.constant('wait' as const), id: stepId, timeout: fc.constantFrom('1s', '1h') }), weight: 1 },
+  { arbitrary: fc.record({ op: fc.constant('send' as const), id: stepId }), weight: 1 },
 )
 const programArb = fc.array(programOp, { minLength: 1, maxLength: 6 })
 
@@ -111,6 +115,7 @@ async function quiesce(runId: string, label: string, alarm: ReturnType<typeof fi
       const run = await inspect(runId)
       const snapshot = run.snapshot
       if (!snapshot || snapshot.value === 'running' || snapshot.value === 'queued') throw new Error(`run is ${snapshot?.value}`)
+      if (run.effectsPending) throw new Error(`run is ${snapshot.value} with effects pending`)
       const timers = snapshot.context.timers.map((timer) => timer.at)
       const expected = snapshot.value === 'done' ? null : Math.min(...timers)
       const actual = await scheduledAlarm(runId)
@@ -157,10 +162,13 @@ function expectedOutput(program: Program): unknown[] {
     const { key } = steps[next++]!
     return op.failTimes < PROGRAM_ATTEMPTS ? op.value : { failed: `Error: ${failureMessage(key, PROGRAM_ATTEMPTS)}` }
   }
-  return program.map((op) => (op.op === 'run' ? result(op) : op.op === 'parallel' ? op.ops.map(result) : (next++, null)))
+  const other = (op: ProgramOp) => (next++, op.op === 'send' ? 1 : null)
+  return program.map((op) => (op.op === 'run' ? result(op) : op.op === 'parallel' ? op.ops.map(result) : other(op)))
 }
 
-const stepLog = (run: RunInspection) => run.steps.map((step) => [step.key, step.kind, step.status, step.attempts, step.output])
+/** The step log; a sent event's ids derive from the run id, so only their count is compared. */
+const stepLog = (run: RunInspection) =>
+  run.steps.map((step) => [step.key, step.kind, step.status, step.attempts, step.kind === 'sendEvent' ? (step.output as { ids: string[] }).ids.length : step.output])
 
 describe('engine replay under eviction', () => {
   it('gives the same output and step log as an uninterrupted run, and never re-runs a completed step body', { timeout: 300_000 }, async () => {
@@ -188,5 +196,18 @@ describe('engine replay under eviction', () => {
       }),
       seedParams({ numRuns: 25, examples: regressions }),
     )
+  })
+
+  it('detects a step recorded as a run and replayed as a sleep, and fails the run naming it', async () => {
+    let passes = 0
+    const run = await runInline(async ({ step }) => {
+      // Non-deterministic on purpose: `x` is a run the first time, a sleep on every replay.
+      if (passes++ === 0) await step.run('x', () => 'ran')
+      else await step.sleep('x', '1s')
+      await step.sleep('nap', '1m')
+    })
+    expect(run.status).toBe('Failed')
+    expect(run.snapshot!.context.error).toMatchObject({ name: 'NonDeterminismError' })
+    expect(run.snapshot!.context.error!.message).toMatch(/Step "x" was a run step in the recorded execution but is now called as sleep/)
   })
 })

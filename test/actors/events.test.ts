@@ -1,10 +1,17 @@
-import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { eventIndexStub, shardOf } from '../../actors/index.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, sendEvent, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 
 const rawStub = (runId: string) => testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId))
+
+/** Resolves once event `id` was delivered (its streams ingested it): its index shard marks it routed. */
+async function delivered(id: string): Promise<void> {
+  const shard = testEnv.INNGEST_EVENT_INDEX.get(testEnv.INNGEST_EVENT_INDEX.idFromName(`events:${shardOf(id)}`))
+  const routed = () => runInDurableObject(shard, (_, state) => state.storage.sql.exec<{ routed: number }>('SELECT routed FROM inngest_events WHERE id = ?', id).one().routed)
+  await expect.poll(routed).toBe(1)
+}
 
 describe('waitForEvent', () => {
   it('resumes with the first matching event, ignoring others', async () => {
@@ -31,8 +38,7 @@ describe('waitForEvent', () => {
     const orderId = uniqueLabel('order')
     const runId = await trigger('approval/requested', { label: orderId, orderId, napFirst: true }, 'shop-await-approval')
     await waitForRun(runId, (r) => stateOf(r) === 'sleeping')
-    await sendEvent('approval/granted', { orderId, by: 'early' })
-    await new Promise((resolve) => setTimeout(resolve, 50)) // let the queue deliver it to the stream
+    await delivered(await sendEvent('approval/granted', { orderId, by: 'early' }))
     await runDurableObjectAlarm(rawStub(runId))
     expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toEqual({ by: 'early' })
   })
@@ -41,9 +47,8 @@ describe('waitForEvent', () => {
     const queue = uniqueLabel('queue')
     const runId = await trigger('queue/opened', { queue }, 'shop-drain-queue')
     await waitForRun(runId, (r) => stateOf(r) === 'sleeping')
-    await sendEvent('queue/item', { queue, n: 1 })
-    await sendEvent('queue/item', { queue, n: 2 })
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    await delivered(await sendEvent('queue/item', { queue, n: 1 }))
+    await delivered(await sendEvent('queue/item', { queue, n: 2 }))
     await runDurableObjectAlarm(rawStub(runId))
     await waitForRun(runId, (r) => stateOf(r) === 'waiting' && r.steps.length === 4)
     await sendEvent('queue/item', { queue, n: 3 })

@@ -1,12 +1,14 @@
-import { runDurableObjectAlarm } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { SlotStore } from '../../actors/storage/slot-store.js'
 import '../fixtures/flow-functions.js'
 import { gate, hits, openGate, uniqueLabel } from '../fixtures/probes.js'
 import { stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 
 const rawRun = (runId: string) => testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId))
 const rawSlot = (name: string) => testEnv.INNGEST_SLOTS.get(testEnv.INNGEST_SLOTS.idFromName(name))
-const settle = () => new Promise((resolve) => setTimeout(resolve, 100))
+/** The runs waiting in slot `name`'s queue: they asked for it and were refused. */
+const waitingIn = (name: string) => runInDurableObject(rawSlot(name), (_, state) => new SlotStore(state.storage).queueHead<unknown>(100).map((row) => row.runId))
 
 describe('concurrency', () => {
   it('runs one run per user at a time; a sleeping run holds no slot', async () => {
@@ -19,7 +21,7 @@ describe('concurrency', () => {
     const runB = await trigger('flow/per-user', { label: b, userId: user }, 'shop-per-user')
     await trigger('flow/per-user', { label: other, userId: uniqueLabel('someone-else') }, 'shop-per-user')
     await expect.poll(() => hits(`per-user-start:${other}`)).toBe(1)
-    await settle()
+    await expect.poll(() => waitingIn(`slot:concurrency:fn:shop-per-user:event.data.userId:${user}`)).toEqual([runB])
     expect(hits(`per-user-start:${b}`)).toBe(0)
     openGate(`per-user:${a}`)
     await waitForRun(runA, (r) => stateOf(r) === 'sleeping')
@@ -32,9 +34,14 @@ describe('concurrency', () => {
     const labels = Array.from({ length: 7 }, () => uniqueLabel('five'))
     for (const label of labels) void gate(`five:${label}`)
     const before = hits('five-start')
-    await Promise.all(labels.map((label) => trigger('flow/limit-five', { label }, 'shop-limit-five')))
+    const runs = await Promise.all(labels.map((label) => trigger('flow/limit-five', { label }, 'shop-limit-five')))
     await expect.poll(() => hits('five-start') - before).toBe(5)
-    await settle()
+    // The other two asked for a slot and wait for one (runs of earlier tests may wait too).
+    const waitingRuns = async () => {
+      const waiting = await waitingIn('slot:concurrency:fn:shop-limit-five::')
+      return runs.filter((runId) => waiting.includes(runId)).length
+    }
+    await expect.poll(waitingRuns).toBe(2)
     expect(hits('five-start') - before).toBe(5)
     for (const label of labels) openGate(`five:${label}`)
     await expect.poll(() => hits('five-start') - before).toBe(7)
@@ -53,7 +60,10 @@ describe('concurrency', () => {
     // A's watchdog finds its lease gone; A finishes its step in flight but starts no new one.
     await runDurableObjectAlarm(rawRun(runA))
     openGate(`two:${a}`)
-    await settle()
+    // A records its step in flight, then asks for a slot again before its next one, and waits.
+    const slot = `slot:concurrency:fn:shop-two-steps:event.data.userId:${user}`
+    await waitForRun(runA, (r) => r.steps.some((s) => s.id === 'first' && s.status === 'completed'))
+    await expect.poll(() => waitingIn(slot)).toContain(runA)
     expect(hits(`two-second:${a}`)).toBe(0)
     openGate(`two:${b}`)
     await expect.poll(() => [hits(`two-second:${b}`), hits(`two-second:${a}`)]).toEqual([1, 1])

@@ -1,6 +1,9 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
-import { request, sendEvent, runIdFor, stateOf, trigger, waitForRun } from '../fixtures/runs.js'
+import { request, sendEvent, runIdFor, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
+
+const rawStub = (runId: string) => testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId))
 
 describe('run actor', () => {
   it('runs the quick start end to end: send → index → run → completed', async () => {
@@ -30,6 +33,17 @@ describe('run actor', () => {
     const sleeping = await waitForRun(runId, (r) => stateOf(r) === 'sleeping')
     const wakeAt = sleeping.snapshot!.context.timers[0]!.at
     expect(wakeAt - sleeping.snapshot!.context.startedAt!).toBeGreaterThanOrEqual(3_600_000)
+    expect(await runInDurableObject(rawStub(runId), (_, state) => state.storage.getAlarm())).toBe(wakeAt)
+    // Fired an hour early: the alarm's time is due however the clock reads (actors/alarm-due.ts).
+    expect(await runDurableObjectAlarm(rawStub(runId))).toBe(true)
+    const done = await waitForRun(runId, (r) => r.status === 'Completed')
+    expect(done.output).toEqual({ orderId, emailed: 'u1@example.com' })
+    expect(done.steps.map((s) => [s.id, s.status])).toEqual([
+      ['fetch-user', 'completed'],
+      ['wait-a-bit', 'completed'],
+      ['send-email', 'completed'],
+    ])
     expect(hits(`fetch-user:${orderId}`)).toBe(1)
+    expect(hits(`send-email:${orderId}`)).toBe(1)
   })
 })

@@ -21,85 +21,9 @@ import {
   type RunSnapshot,
 } from '../../machines/index.js'
 import { seedParams } from '../fixtures/fc-seed.js'
+import { input, runArb, T0 } from './fixtures/run-events.js'
 
 const params = seedParams({ numRuns: 300 })
-
-const T0 = 1_700_000_000_000
-const input: RunInput = {
-  runId: 'run-prop',
-  functionId: 'fn',
-  retry: { attempts: 3, backoff: 'exponential', initialDelayMs: 1_000, maxDelayMs: 10_000 },
-  maxSteps: 50,
-  at: T0,
-}
-const STEP_KEYS = ['a', 'b', 'c'] as const
-const WAKE_KEYS = [...STEP_KEYS, RUN_RETRY_KEY] as const
-
-// Events are generated with times relative to their own `at`; `withTimes` makes them absolute
-// (a `retryAt` up to 1 s in the past included).
-const stepKey = fc.constantFrom(...STEP_KEYS)
-const later = fc.integer({ min: 0, max: 20_000 })
-// Errors as a host may hand them over: plain data, data with extra fields, or a thrown Error.
-const plainError = fc.record(
-  { name: fc.constantFrom('Error', 'TypeError', 'NonRetriableError'), message: fc.string({ maxLength: 6 }), stack: fc.string({ maxLength: 6 }) },
-  { requiredKeys: ['name', 'message'] },
-)
-const error = fc.oneof(
-  plainError,
-  plainError.map((e) => Object.assign({}, e, { data: 'x'.repeat(100) })),
-  fc.string({ maxLength: 6 }).map((message) => new Error(message)),
-)
-const failure = { error, nonRetriable: fc.option(fc.boolean(), { nil: undefined }), retryAt: fc.option(later, { nil: undefined }) }
-const eventArb: fc.Arbitrary<RunEvent> = fc.oneof(
-  { arbitrary: fc.constant({ type: 'RUN.START', at: 0 } as const), weight: 1 },
-  {
-    arbitrary: fc.record(
-      { type: fc.constant('STEP.FAILED' as const), stepKey, attempt: fc.nat({ max: 3 }), at: fc.constant(0), ...failure },
-      { requiredKeys: ['type', 'stepKey', 'attempt', 'at', 'error'] },
-    ),
-    weight: 3,
-  },
-  { arbitrary: fc.record({ type: fc.constant('SLEEP.REQUESTED' as const), stepKey, wakeAt: later, at: fc.constant(0) }), weight: 3 },
-  {
-    arbitrary: fc.record({ type: fc.constant('WAIT.REQUESTED' as const), stepKey, event: fc.constantFrom('x', 'y'), timeoutAt: later, at: fc.constant(0) }),
-    weight: 3,
-  },
-  { arbitrary: fc.constant({ type: 'RUN.SUSPENDED', at: 0 } as const), weight: 6 },
-  {
-    arbitrary: fc.record({
-      // RETRY.DUE twice as likely: a function-level retry needs it with the rarer '$run' key.
-      type: fc.constantFrom('SLEEP.ELAPSED', 'RETRY.DUE', 'RETRY.DUE', 'WAIT.RESOLVED', 'WAIT.TIMED_OUT'),
-      stepKey: fc.constantFrom(...WAKE_KEYS),
-      at: fc.constant(0),
-    }),
-    weight: 10,
-  },
-  { arbitrary: fc.constant({ type: 'RUN.COMPLETED', at: 0 } as const), weight: 1 },
-  {
-    arbitrary: fc.record({ type: fc.constant('RUN.FAILED' as const), at: fc.constant(0), ...failure }, { requiredKeys: ['type', 'at', 'error'] }),
-    weight: 2,
-  },
-  { arbitrary: fc.record({ type: fc.constant('RUN.CANCELLED' as const), reason: fc.constantFrom('why', ''), at: fc.constant(0) }), weight: 1 },
-)
-
-function withTimes(event: RunEvent, at: number): RunEvent {
-  if (event.type === 'SLEEP.REQUESTED') return { ...event, at, wakeAt: at + event.wakeAt }
-  if (event.type === 'WAIT.REQUESTED') return { ...event, at, timeoutAt: at + event.timeoutAt }
-  if ((event.type === 'STEP.FAILED' || event.type === 'RUN.FAILED') && event.retryAt !== undefined) {
-    return { ...event, at, retryAt: at + event.retryAt - 1_000 }
-  }
-  return { ...event, at }
-}
-
-/** Strictly increasing times: small gaps, and gaps long enough for timers to fall due. */
-const gap = fc.oneof(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 500, max: 4_000 }), fc.integer({ min: 4_000, max: 30_000 }))
-const runArb = fc
-  .tuple(fc.oneof({ arbitrary: fc.constant(true), weight: 9 }, fc.constant(false)), fc.array(fc.tuple(gap, eventArb), { maxLength: 40 }))
-  .map(([startFirst, rest]) => {
-    let at = T0
-    const events = rest.map(([step, event]) => withTimes(event, (at += step)))
-    return startFirst ? [{ type: 'RUN.START', at: T0 } as RunEvent, ...events] : events
-  })
 
 const roundTrip = (s: RunSnapshot) => restoreRunSnapshot(JSON.parse(JSON.stringify(persistRunSnapshot(s))))
 const view = (s: RunSnapshot) => ({ ...persistRunSnapshot(s), status: s.status })
@@ -138,7 +62,7 @@ describe('run machine properties', () => {
         let loaded = s
         const timerKeys = new Set<string>()
         for (const event of events) {
-          if (event.type === 'SLEEP.REQUESTED' || event.type === 'WAIT.REQUESTED' || event.type === 'STEP.FAILED') timerKeys.add(event.stepKey)
+          if (event.type === 'SLEEP.REQUESTED' || event.type === 'WAIT.REQUESTED' || event.type === 'INVOKE.REQUESTED' || event.type === 'STEP.FAILED') timerKeys.add(event.stepKey)
           if (event.type === 'RUN.FAILED') timerKeys.add(RUN_RETRY_KEY)
           s = advanceRun(s, event)
           loaded = advanceRun(loaded, withPayload(event))

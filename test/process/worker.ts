@@ -9,6 +9,7 @@ import { Inngest, routeEvents, routeSchedules } from '../../src/index.js'
 import { inngestRoutes, serve } from '../../src/hono.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
+export { RunIndexActor } from '../../actors/run-index/index.js'
 
 /** The event the test sends; `tag` names it on the Node side, `n` feeds the output. */
 export type CrashEvent = { data: { tag: string; n: number } }
