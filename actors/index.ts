@@ -1,78 +1,39 @@
 /**
- * `@dotdo/inngest/actors`: the Durable Object classes and the host for embedding the run
- * machine in your own Durable Object.
+ * `@dotdo/inngest/actors`: the Durable Object classes a worker exports, `InngestEntity` for
+ * workflows inside your own Durable Objects, and the low-level `RunHost` kit (README,
+ * "Workflows inside your Durable Objects"). Everything else is internal.
  * @example
  * ```ts
- * // wrangler.toml: a DO binding INNGEST_RUNS → class RunActor, in new_sqlite_classes
- * export { RunActor } from '@dotdo/inngest/actors'
+ * // wrangler.toml: DO bindings INNGEST_RUNS → RunActor, … (in new_sqlite_classes)
+ * export { RunActor, EventIndexActor, EventStreamActor, CronActor, SlotActor, FlowGateActor, RunIndexActor } from '@dotdo/inngest/actors'
  * ```
  */
-export { RunActor, runActorStub, runActorPorts, hostedRunStub } from './run-actor.js'
-export { EventStreamActor, eventStreamStub } from './event-stream-actor.js'
-export { SlotActor, slotStub } from './slot-actor.js'
-export { CronActor, cronActorName, cronActorStub, scheduledTimerEvent, SCHEDULED_TIMER_EVENT } from './cron-actor.js'
-export type { CronActorEnv, CronActorRpc, CronScheduleState } from './cron-actor.js'
-export { FlowGateActor, MAX_BATCH_BYTES } from './flow-gate-actor.js'
-export { flowGateFor, flowGateName, flowGateNameFor, flowGateStub, gateKeyValue } from './flow-gate-rpc.js'
-export type { AdmitRequest, BatchRequest, DebounceRequest, FlowGateEnv, FlowGateInspection, FlowGateKind, FlowGateRpc, PendingStart, SingletonRequest } from './flow-gate-rpc.js'
-export { startFlowRun } from './flow-gate-start.js'
-export { applyFlowGates, applyFlowGatesToEach } from './events/apply-flow-gates.js'
-export type { GateOutcome, GateSettled } from './events/apply-flow-gates.js'
-export { EventIndexActor, eventIndexStub, findStoredEvent, markRoutedInShards, recentInShards } from './event-index-actor.js'
-export type { EventCursor, EventIndexEnv, EventIndexRpc, RecentEventsQuery, StoredEvent } from './event-index-actor.js'
-export { DEFAULT_EVENT_INDEX_SHARDS, homeShard, indexShards, listedShards, lookupShards, shardOf } from './events/index-shards.js'
-export type { IndexShards, IndexShardsEnv } from './events/index-shards.js'
-export { DIRECT_DELIVERY_MAX, publishEvents } from './events/publish-events.js'
-export { deliverEvents, startRunsFor, startRunsForAll } from './events/deliver-events.js'
-export type { DeliverEnv } from './events/deliver-events.js'
-export { namedBy, triggeredBy, matchesEventName } from './events/trigger-match.js'
-export { isEventRef, QUEUE_MESSAGE_BYTES } from './events/queue-events.js'
-export type { EventRef, QueuedEvent } from './events/queue-events.js'
-export { announceEvents, SYSTEM_EVENT_NAMES } from './events/announce-events.js'
-export type { PublishEnv, PublishOptions, PublishResult } from './events/publish-events.js'
-export { MAX_EVENT_BYTES, maxEventBytes, prepareEvents } from './events/prepare-events.js'
-export { positiveSetting } from './engine/positive-setting.js'
-export type { EventProblem, PreparedEvents } from './events/prepare-events.js'
-export { parseEventIdSeed, seededEventId } from './events/event-id-seed.js'
-export type { EventIdSeed } from './events/event-id-seed.js'
-export type { EventStreamRpc, RunAddress, StreamMatch, WaitRegistration } from './event-stream-actor.js'
-export { compileExpression, matchToIf } from './engine/expression.js'
-export type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
+export { CronActor } from './cron-actor.js'
+export { EventIndexActor } from './event-index-actor.js'
+export { EventStreamActor } from './event-stream-actor.js'
+export { FlowGateActor } from './flow-gate-actor.js'
+export { RunActor, hostedRunStub, runActorPorts, runActorStub } from './run-actor.js'
 export type { HostedRunRpc, RunActorEnv, RunActorRpc } from './run-actor.js'
-export { RunHost } from './run-host.js'
+export { RunIndexActor } from './run-index/index.js'
+export { SlotActor } from './slot-actor.js'
+
+// Workflows inside your own Durable Objects.
 export { InngestEntity } from './entity/inngest-entity.js'
 export type { EntityRunRpc, InngestEntityOptions } from './entity/inngest-entity.js'
 export type { EntityRuns, EntityRunSummary } from './entity/entity-runs.js'
-export type { HostingEntity } from './engine/function-definition.js'
-export { RunIndexActor, recordRunInIndex, listIndexedRuns, findIndexedRun, RUN_INDEX_SHARDS } from './run-index/index.js'
-export type { RunIndexEnv, RunIndexQuery, RunIndexUpdate } from './run-index/index.js'
+export type { HostingEntity, RunnableFunction } from './engine/function-definition.js'
+
+// The low-level kit: one run on an object's storage.
+export { RunHost } from './run-host.js'
 export type { RunHostOptions } from './run-host.js'
-export { findFunction, registerFunction, registeredFunctions } from './registry.js'
-export { inngestStatus, runStatus } from './run-inspection.js'
-export type { FailedEffect, InngestRunStatus, RunInspection, RunStatusSummary, StepTimelineEntry } from './run-inspection.js'
+export { findFunction } from './registry.js'
+export type { InvokeResult, ParentLink, RunEffect, RunPorts } from './run-effects.js'
 export type { StartRunRequest } from './start-run-request.js'
-export { deriveRunId } from './engine/run-id.js'
-export type { RunEventPayload, Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from './engine/executor.js'
-export type {
-  EngineContext,
-  EngineHandler,
-  EngineStepTools,
-  FunctionOptions,
-  RunLimits,
-  RunnableFunction,
-  Trigger,
-  EventTrigger,
-  CronTrigger,
-  CancelOn,
-  InvokeTarget,
-} from './engine/function-definition.js'
-export { DEFAULT_LIMITS } from './engine/function-definition.js'
-export {
-  NonRetriableError,
-  RetryAfterError,
-  StepError,
-  NonDeterminismError,
-  RunLimitError,
-  serializeError,
-} from './engine/errors.js'
-export type { Jsonify } from './engine/jsonify.js'
+export type { RunEventPayload } from './engine/executor.js'
+export type { RunAddress } from './storage/stream-store.js'
+export { inngestStatus } from './run-inspection.js'
+export type { FailedEffect, InngestRunStatus, RunInspection, RunStatusSummary, StepTimelineEntry } from './run-inspection.js'
+
+// Sending events from a Durable Object of yours.
+export { publishEvents } from './events/publish-events.js'
+export type { PublishEnv, PublishResult } from './events/publish-events.js'

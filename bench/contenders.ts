@@ -6,7 +6,7 @@
  */
 import { env } from 'cloudflare:workers'
 import { decodeTime } from 'ulid'
-import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunStatusSummary } from '../actors/index.js'
+import { deriveRunId, runActorStub, type RunActor, type RunActorRpc, type RunStatusSummary } from '../actors/internal.js'
 import { inngest } from '../test/fixtures/seed-functions.js'
 import type { CountedRunActor } from './counted-run-actor.js'
 import type { CountedFloorActor, FloorActor, FloorStartRequest, FloorStatus } from './floor-actor.js'

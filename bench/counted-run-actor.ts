@@ -4,7 +4,7 @@
  * calls are counted.
  */
 import { DurableObject } from 'cloudflare:workers'
-import { findFunction, RunHost, runActorPorts, type RunActorEnv, type RunInspection, type RunStatusSummary, type StartRunRequest } from '../actors/index.js'
+import { findFunction, RunHost, runActorPorts, type RunActorEnv, type RunInspection, type RunStatusSummary, type StartRunRequest } from '../actors/internal.js'
 import { RowCounter, type StorageCounts } from './row-counter.js'
 
 export class CountedRunActor extends DurableObject<RunActorEnv> {

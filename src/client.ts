@@ -2,11 +2,11 @@
  * The Inngest client: create functions and send events, with the official SDK's call shapes so
  * an app moves over by changing its import.
  */
-import type { EngineContext, EngineHandler, FunctionOptions } from '../actors/index.js'
+import type { EngineContext, EngineHandler, FunctionOptions } from '../actors/internal.js'
 import { failureHandlerId, registerFunctions, type Registration } from '../actors/registry.js'
 import { normalizeFunctionConfig } from './config/normalize-function-config.js'
 import { ConfigError, isConfigObject } from './config/config-error.js'
-import { prepareEvents } from './events/prepare-events.js'
+import { prepareEvents } from '../actors/events/prepare-events.js'
 import { sendEvents } from './events/send-events.js'
 import type { EventSchemas } from './event-schemas.js'
 import { addSchemas, plainTriggers, triggerSchemas, validateSentEvents, withEventValidation, type SchemasByName } from './event-validation.js'

@@ -1,8 +1,8 @@
 /**
  * The bindings and variables a worker serving inngest.do has (see the README's wrangler.toml).
  */
-import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/index.js'
-import type { QueuedEvent } from '../actors/index.js'
+import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/internal.js'
+import type { QueuedEvent } from '../actors/internal.js'
 import type { RunIndexActor } from '../actors/run-index/index.js'
 
 export interface InngestEnv {

@@ -4,7 +4,7 @@
  * same event named by several functions) form a union: the data must satisfy one of them.
  */
 import { markNonRetriable, NonRetriableError } from '../actors/engine/errors.js'
-import type { EngineContext, EngineHandler } from '../actors/index.js'
+import type { EngineContext, EngineHandler } from '../actors/internal.js'
 import type { StandardSchemaV1 } from './standard-schema.js'
 
 /** Where a created event keeps its schema: a non-enumerable key that JSON never sees. */

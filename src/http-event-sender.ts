@@ -3,7 +3,7 @@
  * `env` (the `x-inngest-env` header) and `isDev` (whether an event key is required), as the
  * official SDK posts `/e/:eventKey`.
  */
-import type { RunEventPayload } from '../actors/index.js'
+import type { RunEventPayload } from '../actors/internal.js'
 import type { ClientOptions } from './client-options.js'
 
 /** The key the official SDK sends in dev mode when it has none. */

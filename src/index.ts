@@ -35,8 +35,8 @@ export type { LogArg, LogLevel } from './logger.js'
 export type { BaseContext, Context, GetFunctionInput, GetStepTools, Handler, TriggersFromClient } from './context-types.js'
 export { routeEvents } from './events/route-events.js'
 export { armSchedules, routeSchedules } from './events/arm-schedules.js'
-export { NonRetriableError, RetryAfterError, StepError } from '../actors/index.js'
-export type { Jsonify } from '../actors/index.js'
+export { NonRetriableError, RetryAfterError, StepError } from '../actors/internal.js'
+export type { Jsonify } from '../actors/internal.js'
 export type { InngestEnv } from './env.js'
 export type {
   CronTriggerInput,

@@ -2,7 +2,7 @@
  * What `createFunction` returns: the validated function, registered with the engine under its
  * composite id `${appId}-${id}` (Inngest's `function_id`).
  */
-import type { FunctionOptions } from '../actors/index.js'
+import type { FunctionOptions } from '../actors/internal.js'
 
 /**
  * The official `fn.id(prefix?)`: the function's id, or `${prefix}-${id}`. It is also its id as

@@ -17,7 +17,7 @@ export { logLevels } from './logger.js'
 export type { LogArg, Logger, LogLevel } from './logger.js'
 export type { BaseContext, Context, GetFunctionInput, GetStepTools, Handler, TriggersFromClient } from './context-types.js'
 export type { ClientOptions } from './client-options.js'
-export type { Jsonify } from '../actors/index.js'
+export type { Jsonify } from '../actors/internal.js'
 export type {
   EventPayload,
   FailureEventArgs,

@@ -2,7 +2,7 @@
  * `@dotdo/inngest/helpers/jsonify`, for v3's `inngest/helpers/jsonify`: the type a value has
  * after a JSON round trip (what `step.run` resolves to), and the JSON value types.
  */
-export type { Jsonify } from '../actors/index.js'
+export type { Jsonify } from '../actors/internal.js'
 
 /** A JSON primitive. */
 export type JsonPrimitive = string | number | boolean | null

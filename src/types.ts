@@ -3,7 +3,7 @@
  * handlers from the client's schemas, and `step.run` resolves to the JSON round-tripped type of
  * its callback's result.
  */
-import type { Jsonify } from '../actors/index.js'
+import type { Jsonify } from '../actors/internal.js'
 import type { HostingEntity } from '../actors/engine/function-definition.js'
 import type { AnyEventType } from './event-type.js'
 import type { InngestFunctionReference } from './function-reference.js'

@@ -37,6 +37,14 @@ describe('architecture', () => {
     }
   })
 
+  it('keeps actors/engine/ free of Durable Object APIs: it runs in any object', () => {
+    expect(filesIn('actors/engine').length).toBeGreaterThan(10)
+    for (const [path, source] of filesIn('actors/engine')) {
+      expect(importsOf(source), path).not.toContain('cloudflare:workers')
+      expect(codeOf(source), path).not.toMatch(/DurableObjectState|\.storage\.|blockConcurrencyWhile|setAlarm/)
+    }
+  })
+
   it('keeps files small (split before 500 lines)', () => {
     for (const [path, source] of Object.entries(sources)) expect(source.split('\n').length, path).toBeLessThan(500)
   })

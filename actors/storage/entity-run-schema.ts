@@ -4,6 +4,7 @@
  * the object's runs with when each one's alarm is due (one object alarm serves them all).
  */
 import type { Schema } from './migrations.js'
+import { STEP_VALUE_COLUMNS } from './run-schema.js'
 
 export const ENTITY_RUN_SCHEMA: Schema = {
   name: 'entity-runs',
@@ -23,17 +24,7 @@ export const ENTITY_RUN_SCHEMA: Schema = {
      CREATE TABLE inngest_entity_steps (
        run_id TEXT NOT NULL,
        key TEXT NOT NULL,
-       id TEXT NOT NULL,
-       kind TEXT NOT NULL,
-       position INTEGER NOT NULL,
-       concurrent INTEGER NOT NULL,
-       status TEXT NOT NULL,
-       attempts INTEGER NOT NULL,
-       output TEXT,
-       error TEXT,
-       started_at INTEGER,
-       ended_at INTEGER,
-       wake_at INTEGER,
+       ${STEP_VALUE_COLUMNS},
        PRIMARY KEY (run_id, key)
      ) WITHOUT ROWID;
      CREATE TABLE inngest_entity_effects (

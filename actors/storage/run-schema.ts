@@ -1,11 +1,8 @@
 /** The run store's schema history (see migrations.ts). */
 import type { Schema } from './migrations.js'
 
-/** The state and step tables, as migration 1 made them and as they still are (shared with `create`). */
-const STATE_AND_STEPS = `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-     CREATE TABLE inngest_steps (
-       key TEXT PRIMARY KEY,
-       id TEXT NOT NULL,
+/** A step row's columns after its key, as migration 1 made them (entity-run-schema.ts has them too). */
+export const STEP_VALUE_COLUMNS = `id TEXT NOT NULL,
        kind TEXT NOT NULL,
        position INTEGER NOT NULL,
        concurrent INTEGER NOT NULL,
@@ -15,7 +12,13 @@ const STATE_AND_STEPS = `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, v
        error TEXT,
        started_at INTEGER,
        ended_at INTEGER,
-       wake_at INTEGER
+       wake_at INTEGER`
+
+/** The state and step tables, as migration 1 made them and as they still are (shared with `create`). */
+const STATE_AND_STEPS = `CREATE TABLE inngest_run_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+     CREATE TABLE inngest_steps (
+       key TEXT PRIMARY KEY,
+       ${STEP_VALUE_COLUMNS}
      ) WITHOUT ROWID;`
 
 export const RUN_SCHEMA: Schema = {

@@ -11,7 +11,7 @@
  */
 import { Hono } from 'hono'
 import { decodeTime } from 'ulid'
-import { deriveRunId, runActorStub } from '../../actors/index.js'
+import { deriveRunId, runActorStub } from '../../actors/internal.js'
 import type { InngestEnv } from '../../src/env.js'
 import { Inngest, routeEvents, routeSchedules } from '../../src/index.js'
 import { inngestRoutes, serve } from '../../src/hono.js'
@@ -20,7 +20,7 @@ import { program, runProgram, type Program } from '../program.js'
 import { finishedAt, forget, whenStepStarted } from '../signals.js'
 import { HTTP_PROGRAM_EVENT } from './http-program-event.js'
 
-export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
 export { FloorActor } from '../floor-actor.js'
 

@@ -9,7 +9,7 @@
  * completed, beside N runs of `bench-unlimited`.
  */
 import { ulid } from 'ulid'
-import { runActorStub, type RunActorRpc } from '../../actors/index.js'
+import { runActorStub, type RunActorRpc } from '../../actors/internal.js'
 import { benchEnv, ourRunDone, pollUntil } from '../contenders.js'
 import { ADMISSION_FUNCTIONS } from '../functions.js'
 import { forget, whenFinished } from '../signals.js'

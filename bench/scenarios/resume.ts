@@ -11,7 +11,7 @@
  */
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
 import { ulid } from 'ulid'
-import { runActorStub, type RunActorRpc, type StartRunRequest } from '../../actors/index.js'
+import { runActorStub, type RunActorRpc, type StartRunRequest } from '../../actors/internal.js'
 import { benchEnv, oursDirect, ourRunDone, pollUntil, stubOf } from '../contenders.js'
 import type { StorageCounts } from '../row-counter.js'
 import { RESUME_FUNCTION } from '../functions.js'

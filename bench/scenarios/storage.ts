@@ -8,7 +8,7 @@
  * (bench/node/workflows-storage.ts) and reports the rows and bytes they keep.
  */
 import { runInDurableObject } from 'cloudflare:test'
-import type { RunInspection, RunStatusSummary } from '../../actors/index.js'
+import type { RunInspection, RunStatusSummary } from '../../actors/internal.js'
 import { benchEnv, floor, oursDirect, ourRunDone, pollUntil, programStart, stubOf, workflows, type Contender } from '../contenders.js'
 import { lastWorkflowStorage, type WorkflowStorage } from '../node-probe.js'
 import type { FloorStatus } from '../floor-actor.js'

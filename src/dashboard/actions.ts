@@ -14,8 +14,9 @@ import {
   type EventProblem,
   type RunEventPayload,
   type RunInspection,
-} from '../../actors/index.js'
+} from '../../actors/internal.js'
 import { recordRunInIndex } from '../../actors/run-index/index.js'
+import { CANCELLED } from '../../actors/cancellation-reasons.js'
 import type { InngestEnv } from '../env.js'
 import { refreshIndexEntry } from './run-entries.js'
 
@@ -24,7 +25,7 @@ export const INVOKED_EVENT = 'inngest/function.invoked'
 
 /** Cancels run `runId`; resolves with what the run reports after. */
 export async function cancelRun(env: InngestEnv, runId: string): Promise<RunInspection> {
-  const run = await runActorStub(env.INNGEST_RUNS, runId).cancel('cancelled from the dashboard')
+  const run = await runActorStub(env.INNGEST_RUNS, runId).cancel(CANCELLED.dashboard)
   await refreshIndexEntry(env, runId, run)
   return run
 }

@@ -4,7 +4,7 @@
  * window, optionally only those whose trigger `event` the CEL `if` matches. The window and the
  * function come from the run index; `if` needs each candidate's event, read from its run.
  */
-import { compileExpression, registeredFunctions, runActorStub } from '../../actors/index.js'
+import { compileExpression, registeredFunctions, runActorStub } from '../../actors/internal.js'
 import { countIndexedRuns, listIndexedRuns, type RunIndexEntry, type RunIndexFilter } from '../../actors/run-index/index.js'
 import type { InngestEnv } from '../env.js'
 import { cancelRun, type Outcome } from './actions.js'

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { registeredFunctions } from '../../actors/index.js'
+import { registeredFunctions } from '../../actors/internal.js'
 import { cancelMatching, previewCancellation, readCancellation, type CancellationRequest } from './bulk-cancel.js'
 import type { DashboardEnv } from './dashboard-env.js'
 import { banner, csrfField, page, type Markup } from './layout.js'

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { deriveRunId, findStoredEvent, recentInShards, runActorStub } from '../../actors/index.js'
+import { deriveRunId, findStoredEvent, recentInShards, runActorStub } from '../../actors/internal.js'
 import { indexedRunsOfEvent, type RunIndexEntry } from '../../actors/run-index/index.js'
 import { functionsFor } from '../events/route-events.js'
 import { replayEvent, sendEvents } from './actions.js'

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { registeredFunctions, type RunnableFunction } from '../../actors/index.js'
+import { registeredFunctions, type RunnableFunction } from '../../actors/internal.js'
 import { parseCron } from '../../actors/engine/cron.js'
 import { invokeFunction } from './actions.js'
 import type { DashboardEnv } from './dashboard-env.js'

@@ -4,7 +4,7 @@
  * own, and no shard hot for everyone). The address is Cloudflare's `cf-connecting-ip`.
  */
 import { runIndexStub } from '../../actors/run-index/index.js'
-import { shardOf } from '../../actors/index.js'
+import { shardOf } from '../../actors/internal.js'
 import { RUN_INDEX_SHARDS } from '../../actors/run-index/index.js'
 import type { InngestEnv } from '../env.js'
 

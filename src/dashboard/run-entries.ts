@@ -2,7 +2,7 @@
  * The run facts the dashboard shares between views: the index entry a run's own object implies
  * (to refresh the index when the dashboard acts on a run), and the app a function belongs to.
  */
-import { registeredFunctions, type RunInspection } from '../../actors/index.js'
+import { registeredFunctions, type RunInspection } from '../../actors/internal.js'
 import { recordRunInIndex, type IndexedRunStatus, type RunIndexEntry } from '../../actors/run-index/index.js'
 import type { InngestEnv } from '../env.js'
 

@@ -5,7 +5,7 @@
  * attempts a stay in `retrying`). Times of individual retry attempts are not stored, so a retry
  * is placed at its step's start. When the host keeps a transition log, read it here instead.
  */
-import type { RunInspection, StepTimelineEntry } from '../../actors/index.js'
+import type { RunInspection, StepTimelineEntry } from '../../actors/internal.js'
 
 export type RunState = 'queued' | 'running' | 'sleeping' | 'waiting' | 'retrying' | 'done'
 

@@ -6,7 +6,7 @@
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { runActorStub, type RunInspection, type StepTimelineEntry } from '../../actors/index.js'
+import { runActorStub, type RunInspection, type StepTimelineEntry } from '../../actors/internal.js'
 import { findIndexedRun } from '../../actors/run-index/index.js'
 import type { DashboardEnv } from './dashboard-env.js'
 import { formatDuration, formatJson, formatTime, statusBadge } from './format.js'
@@ -16,8 +16,8 @@ import { appOf, refreshIndexEntry } from './run-entries.js'
 import { deriveHistory, type RunState } from './run-history.js'
 import { stateDiagram } from './state-diagram.js'
 import { waterfall } from './waterfall.js'
+import { isUlid } from '../../actors/engine/ulid.js'
 
-export const RUN_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 
 function stepRow(step: StepTimelineEntry): Markup {
   const took = step.startedAt !== null && step.endedAt !== null ? formatDuration(step.endedAt - step.startedAt) : '—'
@@ -43,7 +43,7 @@ ${run.events.length > 0 ? html`<form method="post" action="${base}/runs/${runId}
 export async function runPage(c: Context<DashboardEnv>): Promise<Response> {
   const base = c.get('basePath')
   const runId = c.req.param('runId') ?? ''
-  if (!RUN_ID.test(runId)) return c.html(page(c, 'runs', 'Run not found', banner('error', 'That is not a run id (a 26-character ULID).')), 404)
+  if (!isUlid(runId)) return c.html(page(c, 'runs', 'Run not found', banner('error', 'That is not a run id (a 26-character ULID).')), 404)
   const indexed = c.env.INNGEST_RUN_INDEX ? await findIndexedRun({ INNGEST_RUN_INDEX: c.env.INNGEST_RUN_INDEX }, runId) : null
   if (indexed?.host) {
     const body = html`${banner('notice', `This run is hosted by object "${indexed.host.name}" of binding ${indexed.host.binding}; its details are read there.`)}

@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
-import { registeredFunctions, runActorStub } from '../../actors/index.js'
+import { registeredFunctions, runActorStub } from '../../actors/internal.js'
 import { findIndexedRun, indexedRunsOfEvent, listIndexedRuns, type IndexedRunStatus, type RunCursor, type RunIndexEntry } from '../../actors/run-index/index.js'
 import type { DashboardEnv } from './dashboard-env.js'
 import { formatDuration, formatTime, parseTimeField, statusBadge, timeFieldValue } from './format.js'

@@ -5,7 +5,7 @@
  * allows none.
  */
 import { html } from 'hono/html'
-import type { RunInspection, StepTimelineEntry } from '../../actors/index.js'
+import type { RunInspection, StepTimelineEntry } from '../../actors/internal.js'
 import { formatDuration } from './format.js'
 import type { Markup } from './layout.js'
 

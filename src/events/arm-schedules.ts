@@ -4,7 +4,7 @@
  * (`routeSchedules`, a Workers Cron Trigger) that a deployment with no traffic still receives.
  * Each isolate arms once; arming an armed schedule changes nothing (see actors/cron-actor.ts).
  */
-import { cronActorStub, registeredFunctions } from '../../actors/index.js'
+import { cronActorStub, registeredFunctions } from '../../actors/internal.js'
 import type { InngestEnv } from '../env.js'
 
 /**

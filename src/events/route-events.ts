@@ -19,7 +19,7 @@ import {
   type EventRef,
   type QueuedEvent,
   type RunEventPayload,
-} from '../../actors/index.js'
+} from '../../actors/internal.js'
 import type { InngestEnv } from '../env.js'
 import { armSchedulesQuietly } from './arm-schedules.js'
 

@@ -4,7 +4,7 @@
  * they are posted to a deployed inngest.do's Event API with `baseUrl` and `eventKey`, as the
  * official SDK does (http-event-sender.ts).
  */
-import { publishEvents, type PublishEnv, type RunEventPayload } from '../../actors/index.js'
+import { publishEvents, type PublishEnv, type RunEventPayload } from '../../actors/internal.js'
 import type { ClientOptions } from '../client-options.js'
 import { postEvents } from '../http-event-sender.js'
 

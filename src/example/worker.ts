@@ -8,7 +8,7 @@ import { routeEvents, routeSchedules } from '../index.js'
 import { inngestRoutes, serve } from '../hono.js'
 import { helloWorld, inngest, processOrder, syncUser } from './functions.js'
 
-export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
 
 const app = new Hono()

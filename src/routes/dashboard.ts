@@ -13,7 +13,8 @@ import { eventPage, eventsPage, replay, send, sendPage } from '../dashboard/even
 import { functionsPage, invoke } from '../dashboard/functions-page.js'
 import { banner, page } from '../dashboard/layout.js'
 import { liveFeed } from '../dashboard/live-feed.js'
-import { RUN_ID, runPage } from '../dashboard/run-page.js'
+import { runPage } from '../dashboard/run-page.js'
+import { isUlid } from '../../actors/engine/ulid.js'
 import { runsPage } from '../dashboard/runs-page.js'
 import type { InngestEnv } from '../env.js'
 
@@ -42,13 +43,13 @@ export function dashboard({ basePath = '/dashboard' }: DashboardOptions = {}): H
   app.get('/runs/:runId', runPage)
   app.post('/runs/:runId/cancel', async (c) => {
     const runId = c.req.param('runId')
-    if (!RUN_ID.test(runId)) return c.html(page(c, 'runs', 'Run not found', banner('error', 'That is not a run id.')), 404)
+    if (!isUlid(runId)) return c.html(page(c, 'runs', 'Run not found', banner('error', 'That is not a run id.')), 404)
     await cancelRun(c.env, runId)
     return c.redirect(`${basePath}/runs/${runId}?done=cancelled`, 303)
   })
   app.post('/runs/:runId/rerun', async (c) => {
     const runId = c.req.param('runId')
-    const started = RUN_ID.test(runId) ? await rerun(c.env, runId) : null
+    const started = isUlid(runId) ? await rerun(c.env, runId) : null
     if (!started) return c.html(page(c, 'runs', 'Cannot rerun', banner('error', 'No such run, or it has no trigger event to run again.')), 404)
     return c.redirect(`${basePath}/runs/${started}?done=rerun`, 303)
   })

@@ -7,7 +7,7 @@
  */
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { maxEventBytes, parseEventIdSeed, positiveSetting, prepareEvents, publishEvents } from '../../actors/index.js'
+import { maxEventBytes, parseEventIdSeed, positiveSetting, prepareEvents, publishEvents } from '../../actors/internal.js'
 import { MAX_DATA_DEPTH } from '../../actors/events/prepare-events.js'
 import type { InngestEnv } from '../env.js'
 import { acceptsEventKey } from './auth.js'

@@ -4,7 +4,7 @@
  * `GET /v1/events/:id/runs`. Events are read from the event index (kept 7 days).
  */
 import { Hono } from 'hono'
-import { deriveRunId, findStoredEvent, recentInShards, registeredFunctions, runActorStub, type StoredEvent } from '../../actors/index.js'
+import { deriveRunId, findStoredEvent, recentInShards, registeredFunctions, runActorStub, type StoredEvent } from '../../actors/internal.js'
 import { ulidTime } from '../../actors/engine/run-id.js'
 import type { InngestEnv } from '../env.js'
 import { functionsFor } from '../events/route-events.js'

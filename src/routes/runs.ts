@@ -4,7 +4,7 @@
  */
 import { Hono } from 'hono'
 import { isUlid } from '../../actors/engine/ulid.js'
-import { runActorStub, type RunInspection } from '../../actors/index.js'
+import { runActorStub, type RunInspection } from '../../actors/internal.js'
 import type { InngestEnv } from '../env.js'
 import { requireSigningKey } from './auth.js'
 import { RouteError } from './route-error.js'

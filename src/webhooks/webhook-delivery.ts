@@ -9,7 +9,7 @@
  * the 400/422 goes out, so the payload is kept and visible.
  */
 import { ulid } from 'ulid'
-import { maxEventBytes, prepareEvents, publishEvents } from '../../actors/index.js'
+import { maxEventBytes, prepareEvents, publishEvents } from '../../actors/internal.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import { RouteError } from '../routes/route-error.js'
 import { deliveryEventId, failureEventId, withDeliveryIds } from './delivery-id.js'

@@ -5,7 +5,7 @@
  * listed by `GET /v1/events?name=inngest/webhook.failed`, and a function may trigger on it to
  * alert. Pure: the id and clock come in.
  */
-import type { RunEventPayload } from '../../actors/index.js'
+import type { RunEventPayload } from '../../actors/internal.js'
 
 /** The name of a failed delivery's record. */
 export const WEBHOOK_FAILED_EVENT = 'inngest/webhook.failed'

@@ -5,7 +5,7 @@
  */
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { eventIndexStub, EventStreamActor, eventStreamStub, shardOf, type RunEventPayload } from '../../actors/index.js'
+import { eventIndexStub, EventStreamActor, eventStreamStub, shardOf, type RunEventPayload } from '../../actors/internal.js'
 import { MAX_ROW_BYTES } from '../../actors/storage/chunked-text.js'
 import { FlowGateStore, type PendingStart } from '../../actors/storage/flow-gate-store.js'
 import { RUN_SCHEMA } from '../../actors/storage/run-schema.js'

@@ -1,6 +1,6 @@
 import { createScheduledController, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { cronActorName, cronActorStub, deriveRunId, findFunction, publishEvents, registerFunction, type CronActor } from '../../actors/index.js'
+import { cronActorName, cronActorStub, deriveRunId, findFunction, publishEvents, registerFunction, type CronActor } from '../../actors/internal.js'
 import { routeSchedules } from '../../src/index.js'
 import { cronTriggers } from '../../src/events/arm-schedules.js'
 import { hits } from '../fixtures/probes.js'

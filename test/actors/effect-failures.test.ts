@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { ulid } from 'ulid'
-import { runActorPorts, type RunActorEnv, type RunInspection, type StartRunRequest } from '../../actors/index.js'
+import { runActorPorts, type RunActorEnv, type RunInspection, type StartRunRequest } from '../../actors/internal.js'
 import { EFFECT_MAX_ATTEMPTS } from '../../actors/effect-retry.js'
 import { portOverrides } from '../fixtures/embedded-runs.js'
 import '../fixtures/lifecycle-functions.js'

@@ -20,7 +20,7 @@ import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runI
 import fc from 'fast-check'
 import { ulid } from 'ulid'
 import { describe, expect, it, vi } from 'vitest'
-import { runActorStub, type RunInspection } from '../../actors/index.js'
+import { runActorStub, type RunInspection } from '../../actors/internal.js'
 import {
   armPause,
   failureMessage,

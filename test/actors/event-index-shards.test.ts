@@ -13,7 +13,7 @@ import {
   shardOf,
   type QueuedEvent,
   type RunEventPayload,
-} from '../../actors/index.js'
+} from '../../actors/internal.js'
 import { hashString } from '../../machines/prng.js'
 import { routeEvents } from '../../src/index.js'
 import { uniqueLabel } from '../fixtures/probes.js'

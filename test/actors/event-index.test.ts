@@ -1,7 +1,7 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
-import { DEFAULT_EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/index.js'
+import { DEFAULT_EVENT_INDEX_SHARDS, shardOf, type EventIndexActor, type EventIndexRpc, type RunEventPayload } from '../../actors/internal.js'
 import { DEDUPE_WINDOW_MS, EVENT_RETENTION_MS, EventIndexStore, eventRetentionMs, redriveDelay } from '../../actors/storage/event-index-store.js'
 import { EVENT_INDEX_SCHEMA } from '../../actors/storage/event-index-schema.js'
 import { uniqueLabel } from '../fixtures/probes.js'

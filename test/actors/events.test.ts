@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { eventIndexStub, shardOf } from '../../actors/index.js'
+import { eventIndexStub, shardOf } from '../../actors/internal.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, sendEvent, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 

@@ -13,7 +13,7 @@
 import fc from 'fast-check'
 import { ulid } from 'ulid'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { deliverEvents, FlowGateActor, type RunEventPayload } from '../../actors/index.js'
+import { deliverEvents, FlowGateActor, type RunEventPayload } from '../../actors/internal.js'
 import { seedParams } from '../fixtures/fc-seed.js'
 // Registers the functions here too: a test may deliver before the test worker has loaded.
 import '../fixtures/flow-gate-functions.js'

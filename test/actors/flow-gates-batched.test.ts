@@ -8,7 +8,7 @@
  */
 import { ulid } from 'ulid'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { deliverEvents, FlowGateActor, MAX_BATCH_BYTES, type AdmitRequest, type BatchRequest, type DebounceRequest, type RunEventPayload } from '../../actors/index.js'
+import { deliverEvents, FlowGateActor, MAX_BATCH_BYTES, type AdmitRequest, type BatchRequest, type DebounceRequest, type RunEventPayload } from '../../actors/internal.js'
 // Registers the functions here too: a test may deliver before the test worker has loaded.
 import '../fixtures/flow-gate-functions.js'
 import { gateOf, runOf } from '../fixtures/gates.js'

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import type { FlowGateActor } from '../../actors/index.js'
+import type { FlowGateActor } from '../../actors/internal.js'
 import { startRunsFor } from '../../src/events/route-events.js'
 import { gateOf, hasRun, inOpenBatch, isPending, rawGate, rawRun, runOf, sendThrough } from '../fixtures/gates.js'
 import { uniqueLabel } from '../fixtures/probes.js'

@@ -21,7 +21,7 @@ import { abortAllDurableObjects, evictDurableObject, runDurableObjectAlarm, runI
 import fc from 'fast-check'
 import { ulid } from 'ulid'
 import { describe, expect, it, vi } from 'vitest'
-import { runActorStub } from '../../actors/index.js'
+import { runActorStub } from '../../actors/internal.js'
 import type { ConcurrencyState, ThrottleState } from '../../machines/index.js'
 import { seedParams } from '../fixtures/fc-seed.js'
 import { bodyGate, history, HISTORY_LIMITS, HISTORY_THROTTLES, historyFunctionId, historyStepId, record, type HistoryEntry, type HistoryOp } from '../fixtures/flow-history-functions.js'

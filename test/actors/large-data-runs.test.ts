@@ -6,7 +6,7 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { ulid } from 'ulid'
-import { eventIndexStub, eventStreamStub, shardOf, type RunEventPayload } from '../../actors/index.js'
+import { eventIndexStub, eventStreamStub, shardOf, type RunEventPayload } from '../../actors/internal.js'
 import { MAX_ROW_BYTES } from '../../actors/storage/chunked-text.js'
 import { blob, largeRunIds, MB } from '../fixtures/large-data-functions.js'
 import { uniqueLabel } from '../fixtures/probes.js'

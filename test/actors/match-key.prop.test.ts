@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compileExpression, type RunEventPayload } from '../../actors/index.js'
+import { compileExpression, type RunEventPayload } from '../../actors/internal.js'
 import { conjuncts, eventKeyAt, matchKeyOf, valueKey } from '../../actors/engine/match-key.js'
 import { seedParams } from '../fixtures/fc-seed.js'
 

@@ -1,7 +1,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ulid } from 'ulid'
-import { eventIndexStub, MAX_EVENT_BYTES, publishEvents, QUEUE_MESSAGE_BYTES, shardOf, type PublishEnv, type QueuedEvent, type RunEventPayload } from '../../actors/index.js'
+import { eventIndexStub, MAX_EVENT_BYTES, publishEvents, QUEUE_MESSAGE_BYTES, shardOf, type PublishEnv, type QueuedEvent, type RunEventPayload } from '../../actors/internal.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { largestRowOf } from '../fixtures/row-sizes.js'
 import { runIdFor, testEnv, waitForRun } from '../fixtures/runs.js'

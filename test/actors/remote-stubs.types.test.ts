@@ -7,8 +7,8 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { CronActor, CronScheduleState, EventIndexActor, EventStreamActor, FlowGateActor, FlowGateInspection, RunActor, RunEventPayload, SlotActor, StoredEvent, StreamMatch } from '../../actors/index.js'
-import { cronActorStub, eventIndexStub, eventStreamStub, flowGateStub, hostedRunStub, runActorStub, slotStub } from '../../actors/index.js'
+import type { CronActor, CronScheduleState, EventIndexActor, EventStreamActor, FlowGateActor, FlowGateInspection, RunActor, RunEventPayload, SlotActor, StoredEvent, StreamMatch } from '../../actors/internal.js'
+import { cronActorStub, eventIndexStub, eventStreamStub, flowGateStub, hostedRunStub, runActorStub, slotStub } from '../../actors/internal.js'
 import type { Remote } from '../../actors/remote.js'
 import type { RunInspection, RunStatusSummary } from '../../actors/run-inspection.js'
 

@@ -1,6 +1,6 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { EventStreamRpc, RunEventPayload } from '../../actors/index.js'
+import type { EventStreamRpc, RunEventPayload } from '../../actors/internal.js'
 import { STREAM_SCHEMA } from '../../actors/storage/stream-schema.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { sendEvent, stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'

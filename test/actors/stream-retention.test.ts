@@ -1,7 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import { eventStreamStub, type RunEventPayload } from '../../actors/index.js'
+import { eventStreamStub, type RunEventPayload } from '../../actors/internal.js'
 import { lookbackRetentionMs, STREAM_RETENTION_MS, StreamStore } from '../../actors/storage/stream-store.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { testEnv } from '../fixtures/runs.js'

@@ -21,7 +21,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import fc from 'fast-check'
 import { ulid } from 'ulid'
 import { describe, expect, it, vi } from 'vitest'
-import { deriveRunId, runActorStub, type RunEventPayload, type RunInspection } from '../../actors/index.js'
+import { deriveRunId, runActorStub, type RunEventPayload, type RunInspection } from '../../actors/internal.js'
 import { routeEvent } from '../../src/events/route-events.js'
 import { seedParams } from '../fixtures/fc-seed.js'
 import { uniqueLabel } from '../fixtures/probes.js'

@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import type { RunInspection } from '../../actors/index.js'
+import type { RunInspection } from '../../actors/internal.js'
 import type { EntityRunRemote } from '../../actors/entity/entity-stub.js'
 import type { Remote } from '../../actors/remote.js'
 import type { Document } from '../fixtures/entity-functions.js'

@@ -6,7 +6,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, expect, it } from 'vitest'
-import { eventStreamStub, type RunEventPayload, type StreamMatch, type WaitRegistration } from '../../actors/index.js'
+import { eventStreamStub, type RunEventPayload, type StreamMatch, type WaitRegistration } from '../../actors/internal.js'
 import { shardsOfEvent, streamObjectName, streamShardCounts } from '../../actors/events/stream-shards.js'
 import { routeEvents } from '../../src/index.js'
 import { hits, uniqueLabel } from '../fixtures/probes.js'

@@ -1,8 +1,8 @@
 /**
  * Properties of the run machine over generated event sequences.
  *
- * Reproducing a failure: fast-check prints `seed` and `path` in the error. Vitest runs inside
- * workerd, where only `VITE_`-prefixed variables reach the test (as `import.meta.env`), so:
+ * Reproducing a failure: fast-check prints `seed` and `path` in the error; vitest.config.ts passes
+ * `FC_` variables into workerd (test/fixtures/fc-seed.ts), so:
  *   FC_SEED=<seed> npx vitest run test/machines/run-machine.prop.test.ts
  * Pin every seed that found a bug as an `examples` entry (see `failedWithAnError`).
  */

@@ -8,7 +8,7 @@ import { Hono } from 'hono'
 import { Inngest, routeEvents, routeSchedules } from '../../src/index.js'
 import { inngestRoutes, serve } from '../../src/hono.js'
 
-export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/index.js'
+export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
 
 /** The event the test sends; `tag` names it on the Node side, `n` feeds the output. */

@@ -7,7 +7,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { ulid } from 'ulid'
 import { describe, expect, it, vi } from 'vitest'
-import { deliverEvents, eventStreamStub, publishEvents, type RunEventPayload, type WaitRegistration } from '../../actors/index.js'
+import { deliverEvents, eventStreamStub, publishEvents, type RunEventPayload, type WaitRegistration } from '../../actors/internal.js'
 import { registrationShards, shardsOfEvent, streamObjectName, streamShardCounts, type StreamShardCounts } from '../../actors/events/stream-shards.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'

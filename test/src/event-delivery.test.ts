@@ -1,7 +1,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from 'cloudflare:test'
 import { describe, expect, it, vi } from 'vitest'
 import { ulid } from 'ulid'
-import type { RunEventPayload } from '../../actors/index.js'
+import type { RunEventPayload } from '../../actors/internal.js'
 import { routeEvents } from '../../src/index.js'
 import { deadLetters } from '../fixtures/dead-letters.js'
 import { runIdFor, testEnv, waitForRun } from '../fixtures/runs.js'

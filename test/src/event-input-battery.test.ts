@@ -5,7 +5,7 @@
  */
 import { encodeTime } from 'ulid'
 import { describe, expect, it, vi } from 'vitest'
-import { deriveRunId, publishEvents } from '../../actors/index.js'
+import { deriveRunId, publishEvents } from '../../actors/internal.js'
 import { nestingProblem } from '../../actors/events/json-depth.js'
 import { MAX_DATA_DEPTH, MAX_EVENT_TS, MIN_EVENT_TS, prepareEvents } from '../../actors/events/prepare-events.js'
 import { firstUnprintable } from '../../actors/events/unprintable-char.js'

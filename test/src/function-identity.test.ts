@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { failureHandlerId, findFunction, FunctionRegistry, type FunctionOrigin } from '../../actors/registry.js'
-import type { RunnableFunction } from '../../actors/index.js'
-import { deriveRunId } from '../../actors/index.js'
+import type { RunnableFunction } from '../../actors/internal.js'
+import { deriveRunId } from '../../actors/internal.js'
 import { serve } from '../../src/hono.js'
 import { Inngest } from '../../src/index.js'
 import { colFailure } from '../fixtures/identity-functions.js'

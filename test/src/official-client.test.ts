@@ -5,7 +5,7 @@
 import { exports } from 'cloudflare:workers'
 import { Inngest } from 'inngest'
 import { describe, expect, it } from 'vitest'
-import { deriveRunId } from '../../actors/index.js'
+import { deriveRunId } from '../../actors/internal.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { AUTH, request, runIdFor, waitForRun } from '../fixtures/runs.js'
 
