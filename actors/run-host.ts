@@ -143,6 +143,7 @@ export class RunHost {
       this.store.transaction(() => {
         this.store.writeJson('trigger', request.events)
         if (request.parent) this.store.writeJson('parent', request.parent)
+        for (const row of request.memo ?? []) this.store.writeStep(row)
         this.store.writeSnapshot(persistRunSnapshot(queued))
       })
       // A run no throttle holds starts in this same turn: its start and first transition reach

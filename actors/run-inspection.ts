@@ -15,6 +15,10 @@ export interface StepTimelineEntry {
   readonly key: string
   readonly id: string
   readonly kind: StepKind
+  /** Call position within one execution of the handler (replay checks it). */
+  readonly position: number
+  /** Planned while another step was executing (parallel): its position may vary. */
+  readonly concurrent: boolean
   readonly status: StepStatus
   readonly attempts: number
   readonly startedAt: number | null
@@ -65,6 +69,8 @@ export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStor
       key: row.key,
       id: row.id,
       kind: row.kind,
+      position: row.position,
+      concurrent: row.concurrent,
       status: row.status,
       attempts: row.attempts,
       startedAt: row.startedAt,

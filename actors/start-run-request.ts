@@ -4,6 +4,7 @@
  */
 import type { ParentLink, RunEffect, RunEventPayload } from '../machines/index.js'
 import { deriveRunId } from './engine/run-id.js'
+import type { StepRow } from './storage/step-row.js'
 
 export interface StartRunRequest {
   readonly runId: string
@@ -14,6 +15,11 @@ export interface StartRunRequest {
   readonly parent?: ParentLink
   /** Set when flow control skipped the event (`rateLimit`, `idempotency`, `singleton`): recorded as a skipped run. */
   readonly skip?: string
+  /**
+   * Step rows the run starts with, memoized: a rerun from a chosen step reuses the completed
+   * steps before it (their results are not computed again). Written with the run's start.
+   */
+  readonly memo?: readonly StepRow[]
 }
 
 /** The start request for a `start-run` effect, with its derived (idempotent) id. */

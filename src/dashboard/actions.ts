@@ -14,7 +14,9 @@ import {
   type EventProblem,
   type RunEventPayload,
   type RunInspection,
+  type StepTimelineEntry,
 } from '../../actors/internal.js'
+import type { StepRow } from '../../actors/storage/step-row.js'
 import { recordRunInIndex } from '../../actors/run-index/index.js'
 import { CANCELLED } from '../../actors/cancellation-reasons.js'
 import type { InngestEnv } from '../env.js'
@@ -30,11 +32,11 @@ export async function cancelRun(env: InngestEnv, runId: string): Promise<RunInsp
   return run
 }
 
-/** Starts run `runId` of `functionId` with `events` and records it in the index as queued. */
-async function startRun(env: InngestEnv, functionId: string, events: readonly RunEventPayload[]): Promise<string> {
+/** Starts run `runId` of `functionId` with `events` (and memoized steps) and records it in the index as queued. */
+async function startRun(env: InngestEnv, functionId: string, events: readonly RunEventPayload[], memo: readonly StepRow[] = []): Promise<string> {
   const runId = ulid()
   const queuedAt = Date.now()
-  await runActorStub(env.INNGEST_RUNS, runId).start({ runId, functionId, events })
+  await runActorStub(env.INNGEST_RUNS, runId).start({ runId, functionId, events, ...(memo.length > 0 ? { memo } : {}) })
   if (env.INNGEST_RUN_INDEX) {
     const trigger = events[0]
     await recordRunInIndex({ INNGEST_RUN_INDEX: env.INNGEST_RUN_INDEX }, { runId, functionId, status: 'Running', eventId: trigger?.id ?? null, eventName: trigger?.name ?? null, queuedAt, startedAt: null, endedAt: null })
@@ -48,6 +50,26 @@ export async function rerun(env: InngestEnv, runId: string): Promise<string | nu
   const functionId = run.snapshot?.context.functionId
   if (!functionId || run.events.length === 0) return null
   return startRun(env, functionId, run.events)
+}
+
+/**
+ * A new run of `runId`'s function with its events, from step `stepKey`: every step that completed
+ * before it (by position) is reused as it was, so its body does not run again; the chosen step
+ * and all after it run anew. Null when the run, its trigger or the step is not there.
+ */
+export async function rerunFromStep(env: InngestEnv, runId: string, stepKey: string): Promise<string | null> {
+  const run = await runActorStub(env.INNGEST_RUNS, runId).inspect()
+  const functionId = run.snapshot?.context.functionId
+  const chosen = run.steps.find((step) => step.key === stepKey)
+  if (!functionId || run.events.length === 0 || !chosen) return null
+  const memo = run.steps.filter((step) => step.status === 'completed' && step.position < chosen.position).map(memoizedRow)
+  return startRun(env, functionId, run.events, memo)
+}
+
+/** A completed step of the timeline as the row a new run starts with. */
+function memoizedRow(step: StepTimelineEntry): StepRow {
+  const { key, id, kind, position, concurrent, attempts, startedAt, endedAt, wakeAt, output } = step
+  return { key, id, kind, position, concurrent, status: 'completed', attempts, output: JSON.stringify(output ?? null), error: null, startedAt, endedAt, wakeAt }
 }
 
 /** What sending or invoking answers: the ids made, or the problem with the input. */

@@ -1,8 +1,8 @@
 /**
  * The run view: what the run's own object reports (`inspect()`): its trigger events, the state
  * machine with the current state and the (derived) transition history, the step waterfall, each
- * step's output or error with its stack; and the actions cancel and rerun. Rerun from a step
- * is not offered: it needs the engine to start a run with chosen memoized steps.
+ * step's output or error with its stack; and the actions cancel, rerun, and rerun from a chosen
+ * step (the completed steps before it reused: the run starts with them memoized).
  */
 import type { Context } from 'hono'
 import { html } from 'hono/html'
@@ -35,7 +35,7 @@ function actions(c: Context<DashboardEnv>, runId: string, run: RunInspection): M
   return html`<div class="actions">
 ${finished ? '' : html`<form method="post" action="${base}/runs/${runId}/cancel" data-confirm="Cancel this run?">${csrfField(c)}<button class="danger" id="cancel-run">Cancel run</button></form>`}
 ${run.events.length > 0 ? html`<form method="post" action="${base}/runs/${runId}/rerun" data-confirm="Start a new run of this function with the same event?">${csrfField(c)}<button id="rerun">Rerun</button></form>` : ''}
-<span class="muted">Rerun from a step: not available (needs engine support for starting a run with chosen memoized steps).</span>
+${run.events.length > 0 && run.steps.length > 0 ? html`<form method="post" action="${base}/runs/${runId}/rerun" data-confirm="Start a new run from this step? The completed steps before it are reused.">${csrfField(c)}<label>Rerun from step <select name="from" id="rerun-from">${run.steps.map((step) => html`<option value="${step.key}">${step.id}</option>`)}</select></label> <button id="rerun-from-step">Rerun from here</button></form>` : ''}
 </div>`
 }
 

@@ -5,7 +5,7 @@
  * session, and every POST its CSRF token (src/dashboard/auth.ts).
  */
 import { Hono } from 'hono'
-import { cancelRun, rerun } from '../dashboard/actions.js'
+import { cancelRun, rerun, rerunFromStep } from '../dashboard/actions.js'
 import { dashboardContext, loginRoutes, logout, requireSession } from '../dashboard/auth.js'
 import { bulkCancel, bulkPage, cancellationsApi } from '../dashboard/bulk-page.js'
 import type { DashboardEnv } from '../dashboard/dashboard-env.js'
@@ -49,8 +49,11 @@ export function dashboard({ basePath = '/dashboard' }: DashboardOptions = {}): H
   })
   app.post('/runs/:runId/rerun', async (c) => {
     const runId = c.req.param('runId')
-    const started = isUlid(runId) ? await rerun(c.env, runId) : null
-    if (!started) return c.html(page(c, 'runs', 'Cannot rerun', banner('error', 'No such run, or it has no trigger event to run again.')), 404)
+    // `from`: rerun from that step, the completed steps before it reused.
+    const from = (await c.req.parseBody()).from
+    const fromStep = typeof from === 'string' && from !== '' ? from : null
+    const started = !isUlid(runId) ? null : fromStep ? await rerunFromStep(c.env, runId, fromStep) : await rerun(c.env, runId)
+    if (!started) return c.html(page(c, 'runs', 'Cannot rerun', banner('error', 'No such run or step, or the run has no trigger event to run again.')), 404)
     return c.redirect(`${basePath}/runs/${started}?done=rerun`, 303)
   })
   app.get('/events', eventsPage)

@@ -3,6 +3,7 @@
  * output, its return value and a step error (message and stack), and one that sleeps an hour.
  */
 import { Inngest, NonRetriableError } from '../../src/index.js'
+import { hit } from '../fixtures/probes.js'
 
 export const dashboardApp = new Inngest({ id: 'dash' })
 
@@ -25,4 +26,13 @@ export const sleepy = dashboardApp.createFunction({ id: 'sleepy' }, { event: 'da
   await step.run('before', () => 'before')
   await step.sleep('nap', '1h')
   return step.run('after', () => 'after')
+})
+
+/** Three steps, each counting its executions (`hits`): what a rerun from a step reuses shows. */
+export const threeSteps = dashboardApp.createFunction({ id: 'three-steps' }, { event: 'dashboard/three-steps' }, async ({ event, step }) => {
+  const label = String((event.data as { label?: unknown }).label)
+  const one = await step.run('one', () => `${hit(`three:${label}:one`)}`)
+  const two = await step.run('two', () => `${hit(`three:${label}:two`)}`)
+  const three = await step.run('three', () => `${hit(`three:${label}:three`)}`)
+  return [one, two, three].join(',')
 })

@@ -12,6 +12,7 @@ import { entryFromInspection } from '../../src/dashboard/run-entries.js'
 import { runIdFor, runStub, sendEvent, testEnv, waitForRun } from '../fixtures/runs.js'
 import { request } from '../fixtures/runs.js'
 import { session } from './dashboard-client.js'
+import { hits, uniqueLabel } from '../fixtures/probes.js'
 import './dashboard-functions.js'
 
 const indexEnv = testEnv as unknown as Parameters<typeof recordRunInIndex>[0]
@@ -67,6 +68,21 @@ describe('run view', () => {
     const rerun = await waitForRun(rerunId, (r) => r.status === 'Completed')
     expect(rerun.output).toBe('Hello, Rerun!')
     expect(rerun.events[0]!.id).toBe(eventId)
+  })
+
+  it('reruns from a chosen step: the completed steps before it are reused, it and the rest run again', async () => {
+    const label = uniqueLabel('three')
+    const { runId } = await indexedRun('dashboard/three-steps', { label }, 'dash-three-steps', (status) => status === 'Completed')
+    const { get, post } = await session()
+    expect(await (await get(`/dashboard/runs/${runId}`)).text()).toContain('id="rerun-from-step"')
+    const response = await post(`/dashboard/runs/${runId}/rerun`, { from: 'two' })
+    expect(response.status).toBe(303)
+    const rerunId = /\/runs\/(\w{26})\?done=rerun$/.exec(response.headers.get('location')!)![1]!
+    const rerun = await waitForRun(rerunId, (r) => r.status === 'Completed')
+    // Step one's result is the first run's (its body ran once in all); two and three ran again.
+    expect(rerun.output).toBe('1,2,2')
+    expect([hits(`three:${label}:one`), hits(`three:${label}:two`), hits(`three:${label}:three`)]).toEqual([1, 2, 2])
+    expect((await post(`/dashboard/runs/${runId}/rerun`, { from: 'no-such-step' })).status).toBe(404)
   })
 
   it('answers 404 for a run that does not exist', async () => {
