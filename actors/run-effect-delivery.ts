@@ -16,11 +16,13 @@ export interface EffectDelivery {
   readonly perform: (effect: RunEffect) => Promise<void>
   /** Told of each failed attempt: retried (`gaveUp` false) or recorded as failed. */
   readonly failed: (effect: RunEffect, error: unknown, gaveUp: boolean) => void
+  /** Only these effects, this round (the others are left as they are, for another round). */
+  readonly select?: (effect: RunEffect) => boolean
 }
 
 /** Performs the effects due at `at`; true if any were pending. */
-export async function deliverDueEffects({ store, now, perform, failed }: EffectDelivery, at: number): Promise<boolean> {
-  const effects = store.readEffects<RunEffect>()
+export async function deliverDueEffects({ store, now, perform, failed, select }: EffectDelivery, at: number): Promise<boolean> {
+  const effects = store.readEffects<RunEffect>().filter(({ effect }) => select?.(effect) ?? true)
   // Order keys of the effects not performed this round, and when the one ahead is due.
   const heldUntil = new Map<string, number>()
   const holdBack = (keys: readonly string[], until: number) => keys.forEach((key) => heldUntil.set(key, Math.max(until, heldUntil.get(key) ?? 0)))

@@ -9,17 +9,17 @@ import {
   nextTimer,
   persistRunSnapshot,
   restoreRunSnapshot,
-  advanceRun,
-  decideEffects,
   type PendingTimer,
+  type RunEffect,
   type RunEvent,
   type RunSnapshot,
 } from '../machines/index.js'
-import { isNonRetriable, requestedRetryAt, RunLimitError, serializeError, StepError } from './engine/errors.js'
+import { RunLimitError } from './engine/errors.js'
 import type { Executor, PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
-import { jsonByteLength, jsonOverLimit, toJsonText } from './engine/jsonify.js'
+import { toJsonText } from './engine/jsonify.js'
+import { passTransition } from './pass-outcome.js'
 import { performEffect } from './perform-effect.js'
 import { noteInterruptedPass } from './run-interruptions.js'
 import { failureHandlerId } from './registry.js'
@@ -153,7 +153,8 @@ export class RunHost {
       // The alarm before the reply, so an object lost before its pass resumes on it.
       await this.syncAlarm()
       // The caller (an event's delivery) waits for the start to be persisted, not for the run.
-      this.background(throttled ? this.admit() : this.act().then(() => this.continue()))
+      // Its index entry goes beside the first pass, not before it: a view never delays a step.
+      this.background(throttled ? this.admit() : Promise.all([this.act(isIndexEntry), this.act(notIndexEntry).then(() => this.continue())]))
     }
     return this.status()
   }
@@ -346,29 +347,11 @@ export class RunHost {
   }
 
   private settle(outcome: PassOutcome): void {
-    const at = this.now()
-    if (outcome.kind === 'suspended') return void this.commit({ type: 'RUN.SUSPENDED', at })
-    if (outcome.kind === 'aborted') return
-    // The retried step settled: the run stays running, and the caller begins the next pass.
-    if (outcome.kind === 'yielded') return
-    if (outcome.kind === 'returned') {
-      let output: string
-      try {
-        output = toJsonText(outcome.output, 'the function returned a value that is not JSON')
-      } catch (error) {
-        return this.settle({ kind: 'threw', error })
-      }
-      const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes ?? Infinity
-      if (!jsonOverLimit(output, limit)) return void this.commit({ type: 'RUN.COMPLETED', at }, () => this.store.writeText('output', output))
-      const error = new RunLimitError(`The handler returned ${jsonByteLength(output)} bytes of JSON, over the ${limit}-byte output limit.`)
-      return this.settle({ kind: 'threw', error })
-    }
-    // An uncaught StepError means a step already used its attempts: retrying the whole
-    // handler would only replay the memoized failure.
-    const nonRetriable = outcome.error instanceof StepError || isNonRetriable(outcome.error)
-    // A RetryAfterError outside any step sets the handler's retry time, as one in a step does.
-    const retryAt = requestedRetryAt(outcome.error, at)
-    this.commit({ type: 'RUN.FAILED', error: serializeError(outcome.error), nonRetriable, at, ...(retryAt === undefined ? {} : { retryAt }) })
+    const limit = this.options.resolve(this.snapshot?.context.functionId ?? '')?.options.limits.maxStepOutputBytes ?? Infinity
+    const transition = passTransition(outcome, this.now(), limit)
+    if (!transition) return
+    const { event, output } = transition
+    this.commit(event, output === undefined ? undefined : () => this.store.writeText('output', output))
   }
 
   private wake(timer: PendingTimer, at: number): void {
@@ -404,13 +387,13 @@ export class RunHost {
    * short by eviction is performed again), then the effects, then the alarm for what remains
    * (a failed effect's retry).
    */
-  private async act(): Promise<void> {
+  private async act(select?: (effect: RunEffect) => boolean): Promise<void> {
     await this.syncAlarm()
-    if (await this.flushEffects(this.now())) await this.syncAlarm(true)
+    if (await this.flushEffects(this.now(), select)) await this.syncAlarm(true)
   }
 
   /** Performs the recorded effects due at `at` (run-effect-delivery.ts); true if any were pending. */
-  private flushEffects(at: number): Promise<boolean> {
+  private flushEffects(at: number, select?: (effect: RunEffect) => boolean): Promise<boolean> {
     const runId = this.snapshot!.context.runId
     const self = { resolveWait: (stepKey: string, event: RunEventPayload) => this.resolveWait(stepKey, event), cancel: (reason: string) => this.cancel(reason) }
     return deliverDueEffects(
@@ -420,6 +403,7 @@ export class RunHost {
         perform: (effect) => performEffect(effect, runId, this.ports, self),
         failed: (effect, error, gaveUp) =>
           console.warn(`inngest.do: run ${runId} could not perform its "${effect.kind}" effect; ${gaveUp ? "gave up (see the inspection's failedEffects)" : 'retries it'}:`, error),
+        ...(select ? { select } : {}),
       },
       at,
     )
@@ -491,6 +475,9 @@ export class RunHost {
     this.alarmAt = at
   }
 }
+
+const isIndexEntry = (effect: RunEffect) => effect.kind === 'index'
+const notIndexEntry = (effect: RunEffect) => effect.kind !== 'index'
 
 /** The id of the event a settled wait holds (a timed-out wait's output is null). */
 function takenEventId(output: string | null): string | null {

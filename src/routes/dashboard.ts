@@ -16,7 +16,6 @@ import { liveFeed } from '../dashboard/live-feed.js'
 import { runPage } from '../dashboard/run-page.js'
 import { isUlid } from '../../actors/engine/ulid.js'
 import { runsPage } from '../dashboard/runs-page.js'
-import type { InngestEnv } from '../env.js'
 
 /** Options of `dashboard()`. */
 export interface DashboardOptions {
