@@ -30,6 +30,8 @@ import { findFunction } from './registry.js'
 import type { Remote } from './remote.js'
 import type { RunActor } from './run-actor.js'
 import { CronStore, type CronScheduleState } from './storage/cron-store.js'
+import type { AppRegistryEnv } from './apps/app-registry-actor.js'
+import { ensureSyncedFunctions } from './apps/synced-functions.js'
 
 export type { CronScheduleState } from './storage/cron-store.js'
 
@@ -39,7 +41,7 @@ export const SCHEDULED_TIMER_EVENT = 'inngest/scheduled.timer'
 const START_RETRY_MS = 10_000
 
 /** Bindings the cron actor uses: runs and their flow gates, and the event index for visibility. */
-export interface CronActorEnv extends EventIndexEnv {
+export interface CronActorEnv extends EventIndexEnv, AppRegistryEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
   readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
 }
@@ -103,6 +105,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
    * @throws {TypeError} if no registered function has this cron trigger.
    */
   async arm(functionId: string, expression: string): Promise<CronScheduleState> {
+    await ensureSyncedFunctions(this.env)
     if (!hasCronTrigger(findFunction(functionId), expression)) {
       throw new TypeError(`No function "${functionId}" with the cron trigger ${JSON.stringify(expression)} is registered in this worker.`)
     }
@@ -128,6 +131,7 @@ export class CronActor extends DurableObject<CronActorEnv> {
   override async alarm(alarmInfo?: AlarmInvocationInfo): Promise<void> {
     let state = this.store.read()
     if (!state || state.nextTick === null) return
+    await ensureSyncedFunctions(this.env)
     if (!hasCronTrigger(findFunction(state.functionId), state.expression)) {
       this.store.write({ ...state, nextTick: null, pendingTick: null })
       return this.ctx.storage.deleteAlarm()

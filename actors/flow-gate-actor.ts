@@ -30,6 +30,7 @@ import { startFlowRun } from './flow-gate-start.js'
 import { findFunction } from './registry.js'
 import { runActorStub } from './run-actor-stub.js'
 import { FlowGateStore, type FlowGateKind, type PendingStart } from './storage/flow-gate-store.js'
+import { ensureSyncedFunctions } from './apps/synced-functions.js'
 
 /** After a run start failed, the alarm tries it again this much later. */
 const START_RETRY_MS = 10_000
@@ -281,6 +282,7 @@ export class FlowGateActor extends DurableObject<FlowGateEnv> {
 
   private async perform(start: PendingStart): Promise<void> {
     const { runId, functionId, events } = start
+    await ensureSyncedFunctions(this.env)
     if (!findFunction(functionId)) {
       // Deployed without the function: nothing can run it, and retrying would never end.
       console.warn(`inngest.do: flow gate dropped run ${runId}: no function "${functionId}" is registered in this worker.`)

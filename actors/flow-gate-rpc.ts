@@ -10,11 +10,12 @@ import type { FlowGateActor } from './flow-gate-actor.js'
 import type { Remote } from './remote.js'
 import type { RunActor } from './run-actor.js'
 import type { FlowGateKind, PendingStart } from './storage/flow-gate-store.js'
+import type { AppRegistryEnv } from './apps/app-registry-actor.js'
 
 export type { FlowGateKind, PendingStart } from './storage/flow-gate-store.js'
 
 /** Bindings the flow gates use: the gates themselves and the runs they start. */
-export interface FlowGateEnv {
+export interface FlowGateEnv extends AppRegistryEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
   readonly INNGEST_FLOW_GATES: DurableObjectNamespace<FlowGateActor>
 }

@@ -25,6 +25,8 @@ import type { RunAddress } from './storage/stream-store.js'
 import type { RunIndexEntry } from '../machines/index.js'
 import { recordRunInIndex } from './run-index/record-run.js'
 import type { RunIndexEnv } from './run-index/run-index-actor.js'
+import type { AppRegistryEnv } from './apps/app-registry-actor.js'
+import { ensureSyncedFunctions } from './apps/synced-functions.js'
 
 export { hostedRunStub, runActorStub, type HostedRunRpc, type RunActorRpc } from './run-actor-stub.js'
 
@@ -35,6 +37,8 @@ export interface RunActorEnv extends PublishEnv {
   readonly INNGEST_SLOTS: DurableObjectNamespace<SlotActor>
   /** The run index (the dashboard's list); without it, runs are not indexed. */
   readonly INNGEST_RUN_INDEX?: RunIndexEnv['INNGEST_RUN_INDEX']
+  /** Synced apps (the server protocol): their functions run here too. */
+  readonly INNGEST_APPS?: AppRegistryEnv['INNGEST_APPS']
 }
 
 /** The ports of a run actor: everything beyond its own storage, through its bindings. */
@@ -75,7 +79,9 @@ export class RunActor extends DurableObject<RunActorEnv> {
   }
 
   /** Starts the run, here or in the entity its function's `host` names; idempotent, so a redelivered event starts nothing new. */
-  start(request: StartRunRequest): Promise<RunStatusSummary> {
+  async start(request: StartRunRequest): Promise<RunStatusSummary> {
+    // A synced app's function is loaded into this isolate's registry first (no call for the worker's own).
+    if (!this.resolve(request.functionId)) await ensureSyncedFunctions(this.env)
     if (!this.entity) {
       const route = routeStart(this.host.store, this.resolve(request.functionId), request)
       if ('here' in route) return this.host.start(route.here)
@@ -105,21 +111,26 @@ export class RunActor extends DurableObject<RunActorEnv> {
   }
 
   /** A matching event for a `step.waitForEvent`. */
-  resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null> {
+  async resolveWait(stepKey: string, event: RunEventPayload): Promise<string | null> {
+    await ensureSyncedFunctions(this.env)
     return this.host.resolveWait(stepKey, event)
   }
 
   /** The result of a child run started by `step.invoke`. */
-  resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
+  async resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
+    await ensureSyncedFunctions(this.env)
     return this.host.resolveInvoke(stepKey, result)
   }
 
   /** A slot actor says a throttle start or concurrency slot freed up for this run. */
-  admit(): Promise<void> {
+  async admit(): Promise<void> {
+    await ensureSyncedFunctions(this.env)
     return this.host.admit()
   }
 
-  override alarm(info?: AlarmInvocationInfo): Promise<void> {
+  override async alarm(info?: AlarmInvocationInfo): Promise<void> {
+    // After an eviction, a synced function's run resumes only once its function is loaded again.
+    await ensureSyncedFunctions(this.env)
     return this.host.alarm(info)
   }
 }

@@ -4,6 +4,7 @@
 import type { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/internal.js'
 import type { QueuedEvent } from '../actors/internal.js'
 import type { RunIndexActor } from '../actors/run-index/index.js'
+import type { AppRegistryActor } from '../actors/apps/app-registry-actor.js'
 
 export interface InngestEnv {
   /** One Durable Object per run. */
@@ -30,6 +31,10 @@ export interface InngestEnv {
   readonly INNGEST_DEV?: string
   /** Bearer key for the REST API outside dev mode. */
   readonly INNGEST_SIGNING_KEY?: string
+  /** Optional: a second signing key accepted while keys rotate (apps' calls and replies). */
+  readonly INNGEST_SIGNING_KEY_FALLBACK?: string
+  /** Optional: the synced apps (AppRegistryActor); without it the worker serves no app built on the official SDK. */
+  readonly INNGEST_APPS?: DurableObjectNamespace<AppRegistryActor>
   /** Accepted event keys for `POST /e/:key`, comma-separated. */
   readonly INNGEST_EVENT_KEY?: string
   /** Largest `POST /e/:key` body in bytes (default: the largest event plus 512 KiB). */

@@ -30,6 +30,7 @@ import { webhooks } from './fixtures/webhook-functions.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../actors/internal.js'
 export { RunIndexActor } from '../actors/run-index/index.js'
+export { AppRegistryActor } from '../actors/apps/app-registry-actor.js'
 export { EmbeddedRuns } from './fixtures/embedded-runs.js'
 export { Document } from './fixtures/entity-functions.js'
 export { Cart } from './fixtures/readme-entity.js'

@@ -20,6 +20,7 @@ import { applyFlowGatesToEach } from './apply-flow-gates.js'
 import { answerMatch, type ShardedStreamEnv } from './sharded-streams.js'
 import { shardsOfEvent, streamShardCounts } from './stream-shards.js'
 import { triggeredBy } from './trigger-match.js'
+import { ensureSyncedFunctions } from '../apps/synced-functions.js'
 
 /** The bindings delivery uses (and any binding a hosted run's address names). */
 export interface DeliverEnv extends FlowGateEnv, ShardedStreamEnv {}
@@ -47,6 +48,8 @@ export async function startRunsFor(event: RunEventPayload, env: FlowGateEnv): Pr
  * error that failed one of its functions (retry the event: every part is idempotent)
  */
 export async function startRunsForAll(events: readonly RunEventPayload[], env: FlowGateEnv, sizeOf?: (event: RunEventPayload) => number): Promise<Array<PromiseSettledResult<string[]>>> {
+  // Synced apps' functions (issue 15) route like the worker's own: loaded into this isolate's registry.
+  await ensureSyncedFunctions(env)
   const functions = registeredFunctions()
   const errors = new Map<number, unknown>()
   // Per function (in registration order), the positions of the events that trigger it.

@@ -22,6 +22,7 @@ import { HTTP_PROGRAM_EVENT } from './http-program-event.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
+export { AppRegistryActor } from '../../actors/apps/app-registry-actor.js'
 export { FloorActor } from '../floor-actor.js'
 
 const inngest = new Inngest({ id: 'bench-http' })

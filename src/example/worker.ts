@@ -10,6 +10,7 @@ import { helloWorld, inngest, processOrder, syncUser } from './functions.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
+export { AppRegistryActor } from '../../actors/apps/app-registry-actor.js'
 
 const app = new Hono()
 app.on(['GET', 'PUT', 'POST'], '/api/inngest', serve({ client: inngest, functions: [helloWorld, processOrder, syncUser] }))

@@ -10,6 +10,7 @@ import { inngestRoutes, serve } from '../../src/hono.js'
 
 export { CronActor, EventIndexActor, EventStreamActor, FlowGateActor, RunActor, SlotActor } from '../../actors/internal.js'
 export { RunIndexActor } from '../../actors/run-index/index.js'
+export { AppRegistryActor } from '../../actors/apps/app-registry-actor.js'
 
 /** The event the test sends; `tag` names it on the Node side, `n` feeds the output. */
 export type CrashEvent = { data: { tag: string; n: number } }

@@ -1,0 +1,121 @@
+/**
+ * Synced apps' functions in this isolate's function registry, so events route to them and run
+ * actors find them like any function of the worker. Loaded from the app registry object and
+ * kept per isolate: a caller checks the registry's version (one small RPC) at most once per
+ * `maxAgeMs`, and loads the apps again only when it moved.
+ *
+ * A function a later sync dropped stays registered without triggers: no event starts it, and a
+ * run in flight still finds it (with the URL it started with) and finishes.
+ */
+import { DEFAULT_LIMITS, type RunnableFunction } from '../engine/function-definition.js'
+import { HttpExecutor } from '../engine/http-executor/http-executor.js'
+import { failureHandlerId, findFunction, registerFunctions, type Registration } from '../registry.js'
+import { appRegistryStub, type AppRegistryEnv } from './app-registry-actor.js'
+import type { SyncedApp, SyncedFunction } from './synced-app.js'
+
+/** What loading synced functions reads of the worker's env. */
+export interface SyncedFunctionsEnv extends AppRegistryEnv {
+  readonly INNGEST_DEV?: string
+  readonly INNGEST_SIGNING_KEY?: string
+  readonly INNGEST_SIGNING_KEY_FALLBACK?: string
+}
+
+/** Marks a registration as a synced function's: registering it again (a resync) replaces it. */
+const SYNCED_DEFINITION = 'inngest.do/synced-app-function'
+
+/** How often, at most, an isolate asks the registry for its version by default. */
+export const DEFAULT_MAX_AGE_MS = 1_000
+
+let loaded: { version: number; checkedAt: number } | undefined
+/** Composite ids this isolate registered from synced apps, with the app each came from. */
+const registeredHere = new Map<string, string>()
+/** Test seam: how executors reach apps (an app served in the same isolate); `fetch` when unset. */
+let appFetch: typeof fetch | undefined
+
+/** Lets tests reach apps without a network (undefined: back to `fetch`). Reloads on the next call. */
+export function useAppFetch(fetcher: typeof fetch | undefined): void {
+  appFetch = fetcher
+  loaded = undefined
+}
+
+/**
+ * Makes sure the synced apps' functions are in this isolate's registry. Cheap when nothing
+ * changed: no call at all within `maxAgeMs` of the last check, else one version read.
+ * A worker without the `INNGEST_APPS` binding has no synced apps.
+ * @example
+ * ```ts
+ * await ensureSyncedFunctions(env) // before findFunction / registeredFunctions
+ * ```
+ */
+export async function ensureSyncedFunctions(env: SyncedFunctionsEnv, { maxAgeMs = DEFAULT_MAX_AGE_MS }: { maxAgeMs?: number } = {}): Promise<void> {
+  const namespace = env.INNGEST_APPS
+  if (!namespace) return
+  const now = Date.now()
+  if (loaded && now - loaded.checkedAt < maxAgeMs) return
+  const registry = appRegistryStub(namespace)
+  const version = await registry.version()
+  if (loaded && loaded.version === version) {
+    loaded.checkedAt = now
+    return
+  }
+  const snapshot = await registry.snapshot()
+  registerSyncedApps(snapshot.apps, env)
+  loaded = { version: snapshot.version, checkedAt: now }
+}
+
+/** Whether `compositeId` is taken by a function of this worker's code (not by a synced app). */
+export function heldByWorkerCode(compositeId: string): boolean {
+  return findFunction(compositeId) !== undefined && !registeredHere.has(compositeId)
+}
+
+/** Registers every function of `apps`; those no longer synced lose their triggers. */
+export function registerSyncedApps(apps: readonly SyncedApp[], env: SyncedFunctionsEnv): void {
+  const current = new Set<string>()
+  for (const app of apps) {
+    for (const fn of app.functions) {
+      const id = fn.failureOf ? failureHandlerId(fn.failureOf) : fn.compositeId
+      current.add(id)
+      registerOne(id, app.id, fn, runnable(fn, env))
+    }
+  }
+  for (const [id, appId] of registeredHere) {
+    if (current.has(id)) continue
+    const fn = findFunction(id)
+    if (fn && fn.options.triggers.length > 0) registerOne(id, appId, undefined, { ...fn, options: { ...fn.options, triggers: [] } })
+  }
+}
+
+function registerOne(id: string, appId: string, fn: SyncedFunction | undefined, runnableFn: RunnableFunction): void {
+  const registration: Registration = {
+    id,
+    fn: runnableFn,
+    origin: { appId, functionId: fn?.slug ?? id, definition: SYNCED_DEFINITION, ...(fn?.failureOf ? { generated: 'onFailure' as const } : {}) },
+  }
+  try {
+    registerFunctions([registration])
+    registeredHere.set(id, appId)
+  } catch (error) {
+    // The worker's own function holds the id (the sync refuses that; an older sync may not have).
+    console.error(`inngest.do: synced function ${id} of app ${appId} was not registered:`, (error as Error).message)
+  }
+}
+
+function runnable(fn: SyncedFunction, env: SyncedFunctionsEnv): RunnableFunction {
+  const { options } = fn
+  const signed = !(env.INNGEST_DEV === '1' || env.INNGEST_DEV === 'true') // as src/env.ts isDevMode
+  const executor = new HttpExecutor({
+    url: fn.url,
+    maxAttempts: options.retry.attempts,
+    maxStepOutputBytes: options.limits?.maxStepOutputBytes ?? DEFAULT_LIMITS.maxStepOutputBytes,
+    ...(signed && env.INNGEST_SIGNING_KEY ? { signingKey: env.INNGEST_SIGNING_KEY } : {}),
+    ...(signed && env.INNGEST_SIGNING_KEY_FALLBACK ? { signingKeyFallback: env.INNGEST_SIGNING_KEY_FALLBACK } : {}),
+    ...(appFetch ? { fetch: appFetch } : {}),
+  })
+  return {
+    options,
+    handler: () => {
+      throw new Error(`${fn.compositeId} runs in its app at ${fn.url}, never in this worker`)
+    },
+    executor,
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * Runs a function that lives in an app built on the official Inngest SDK, over its HTTP
+ * protocol, behind the same run machine as in-process functions. One pass makes as many calls
+ * as the run can go without waiting: each reply's ops are recorded through the recorder (a step
+ * run: its row; a sleep, wait or invoke: a machine transition), planned steps are called by
+ * `stepId`, and discovery (`stepId=step`) follows once the planned ones settled (V2). The pass
+ * ends when the function returns or throws, or when nothing is left to call but sleeps, waits,
+ * invokes and step retries: the machine's timers bring the next pass. See README.md.
+ */
+import type { SerializedError } from '../../../machines/index.js'
+import type { StepKind, StepRow } from '../../storage/step-row.js'
+import { markNonRetriable, RunLimitError } from '../errors.js'
+import type { Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from '../executor.js'
+import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
+import { callApp, type AppCallOptions } from './app-call.js'
+import { callRequestBody } from './call-request.js'
+import { invokeRequest, sleepWakeAt, waitRequest } from './op-requests.js'
+import { OP, stepIdOf, type SdkOp } from './sdk-ops.js'
+import type { ReplyError, SdkReply } from './sdk-reply.js'
+
+/** How long one call may take by default before it counts as a failed attempt. */
+export const DEFAULT_CALL_TIMEOUT_MS = 5 * 60_000
+
+/** What an HTTP executor needs to know about its function and app. */
+export interface HttpExecutorOptions {
+  /** The function's URL as the app synced it (`…/api/inngest?fnId=<app-fn>&stepId=step`). */
+  readonly url: string
+  /** Attempts per step and per run (retries + 1): the SDK sends `StepFailed` on the last. */
+  readonly maxAttempts: number
+  readonly maxStepOutputBytes: number
+  readonly signingKey?: string
+  readonly signingKeyFallback?: string
+  /** Injected in tests (an app served in the same isolate); the global `fetch` by default. */
+  readonly fetch?: typeof fetch
+  readonly timeoutMs?: number
+}
+
+/** A call to make: discovery (`step`) or one planned step. */
+interface Call {
+  readonly stepId: string
+  readonly attempt: number
+  /** Planned beside other steps: its row is marked concurrent. */
+  readonly concurrent: boolean
+}
+
+const DISCOVERY = 'step'
+/** Each call settles or suspends a step; more calls than this in one pass is an app going in circles. */
+const MAX_CALLS_PER_PASS = 5_000
+
+/** An op the executor does not run (yet): the run fails with this, naming the op. */
+export class UnsupportedOpError extends Error {
+  override name = 'UnsupportedOpError'
+}
+
+export class HttpExecutor implements Executor {
+  constructor(private readonly options: HttpExecutorOptions) {}
+
+  start(input: PassInput, recorder: StepRecorder): PassHandle {
+    const controller = new AbortController()
+    const pass = new HttpPass(this.options, input, recorder, controller.signal)
+    const outcome = pass.run().catch((error: unknown): PassOutcome => (controller.signal.aborted ? { kind: 'aborted' } : { kind: 'threw', error }))
+    return { outcome, abort: () => controller.abort() }
+  }
+}
+
+class HttpPass {
+  /** Step rows as they stand: the memo the pass began with, plus what it recorded. */
+  private readonly rows: Map<string, StepRow>
+  private readonly queue: Call[] = []
+  private readonly call: AppCallOptions
+  /** A step settled since the last discovery: discover again once the queue drains. */
+  private progressed = false
+
+  constructor(
+    private readonly options: HttpExecutorOptions,
+    private readonly input: PassInput,
+    private readonly recorder: StepRecorder,
+    private readonly signal: AbortSignal,
+  ) {
+    this.rows = new Map(recorder.memo)
+    this.call = {
+      fetch: options.fetch ?? ((request, init) => fetch(request, init)),
+      timeoutMs: options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      now: () => recorder.now(),
+      ...(options.signingKey ? { signingKey: options.signingKey } : {}),
+      ...(options.signingKeyFallback ? { signingKeyFallback: options.signingKeyFallback } : {}),
+    }
+  }
+
+  async run(): Promise<PassOutcome> {
+    // A step whose retry fell due (its row retrying, its timer gone) is called by its id.
+    const retried = [...this.rows.values()].filter((row) => row.status === 'retrying' && !this.recorder.pendingTimer(row.key)).sort((a, b) => a.position - b.position)[0]
+    this.queue.push(retried ? { stepId: retried.key, attempt: retried.attempts, concurrent: retried.concurrent } : { stepId: DISCOVERY, attempt: this.input.attempt, concurrent: false })
+    let budget = MAX_CALLS_PER_PASS
+    for (;;) {
+      if (this.signal.aborted) return { kind: 'aborted' }
+      const next = this.queue.shift() ?? (this.progressed ? { stepId: DISCOVERY, attempt: this.input.attempt, concurrent: false } : undefined)
+      if (!next) return { kind: 'suspended' }
+      if (next.stepId === DISCOVERY) this.progressed = false
+      if (--budget < 0) return { kind: 'threw', error: new RunLimitError(`The app kept answering without the run moving on (more than ${MAX_CALLS_PER_PASS} calls in one pass).`) }
+      if (next.stepId !== DISCOVERY && !this.recorder.mayStartStep()) return { kind: 'suspended' }
+      const reply = await callApp(this.urlFor(next.stepId), this.body(next), this.call, this.signal)
+      if (this.signal.aborted) return { kind: 'aborted' }
+      const outcome = this.apply(reply, next)
+      if (outcome) return outcome
+    }
+  }
+
+  private urlFor(stepId: string): string {
+    const url = new URL(this.options.url)
+    url.searchParams.set('stepId', stepId)
+    return url.href
+  }
+
+  private body(call: Call): Record<string, unknown> {
+    const rows = [...this.rows.values()]
+    // As Inngest's ForceStepPlan: once steps ran side by side, or while a step waits for its
+    // retry, discovery must plan new steps, not run one (it would run the waiting step early).
+    const planOnly = rows.some((row) => row.concurrent || (row.status === 'retrying' && this.recorder.pendingTimer(row.key) !== undefined))
+    return callRequestBody({ runId: this.input.runId, events: this.input.events, rows, attempt: call.attempt, maxAttempts: this.options.maxAttempts, disableImmediateExecution: planOnly })
+  }
+
+  /** Records a reply; returns the pass's outcome when the reply ends it. */
+  private apply(reply: SdkReply, call: Call): PassOutcome | undefined {
+    if (reply.kind === 'returned') return { kind: 'returned', output: reply.output }
+    if (reply.kind === 'error') return { kind: 'threw', error: toError(reply.error, reply.noRetry, reply.retryAfter) }
+    const concurrent = call.concurrent || reply.ops.filter((op) => op.op !== OP.RunComplete).length > 1
+    const retryAt = retryTime(reply.retryAfter, this.recorder.now())
+    for (const op of reply.ops) {
+      const ended = this.applyOp(op, concurrent, retryAt)
+      if (ended) return ended
+    }
+    return undefined
+  }
+
+  private applyOp(op: SdkOp, concurrent: boolean, retryAt: number | undefined): PassOutcome | undefined {
+    const recorded = this.rows.get(op.id)
+    const settled = recorded?.status === 'completed' || recorded?.status === 'failed'
+    switch (op.op) {
+      case OP.StepRun:
+      case OP.Step:
+        if (!settled) return this.complete(op, concurrent)
+        return undefined
+      case OP.StepError:
+      case OP.StepFailed:
+        if (!settled) return this.fail(op, concurrent, op.op === OP.StepFailed, retryAt)
+        return undefined
+      case OP.StepPlanned:
+        // Waiting for its retry: the timer brings a pass that calls it.
+        if (settled || (recorded && this.recorder.pendingTimer(op.id))) return undefined
+        if (!this.queue.some((queued) => queued.stepId === op.id)) this.queue.push({ stepId: op.id, attempt: recorded?.attempts ?? 0, concurrent })
+        return undefined
+      case OP.Sleep:
+        return this.suspend(op, 'sleep', concurrent, (row) => this.recorder.requestSleep(row), (now) => sleepWakeAt(op, now))
+      case OP.WaitForEvent: {
+        const wait = waitRequest(op, this.recorder.now())
+        return this.suspend(op, 'wait', concurrent, (row) => this.recorder.requestWait(row, wait), () => wait.timeoutAt)
+      }
+      case OP.InvokeFunction: {
+        const invoke = invokeRequest(op, this.recorder.now())
+        return this.suspend(op, 'invoke', concurrent, (row) => this.recorder.requestInvoke(row, invoke), () => invoke.timeoutAt)
+      }
+      case OP.RunComplete:
+        return { kind: 'returned', output: op.data ?? null }
+      case OP.DiscoveryRequest:
+        this.progressed = true
+        return undefined
+      default:
+        return {
+          kind: 'threw',
+          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" asks for op "${op.op}", which inngest.do does not run over HTTP yet (supported: StepRun, StepPlanned, StepError, StepFailed, Sleep, WaitForEvent, InvokeFunction, RunComplete).`)),
+        }
+    }
+  }
+
+  private complete(op: SdkOp, concurrent: boolean): PassOutcome | undefined {
+    const output = JSON.stringify(op.data ?? null)
+    if (jsonOverLimit(output, this.options.maxStepOutputBytes)) {
+      const error = new RunLimitError(`Step "${stepIdOf(op)}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.options.maxStepOutputBytes}-byte limit.`)
+      return this.fail({ ...op, error: { name: error.name, message: error.message } }, concurrent, true, undefined)
+    }
+    const row = this.newRow(op, 'run', concurrent, { status: 'completed', output, endedAt: this.recorder.now() })
+    if (!row) return this.limitReached()
+    this.recorder.completeStep(row)
+    this.record(row)
+    this.progressed = true
+    return undefined
+  }
+
+  private fail(op: SdkOp, concurrent: boolean, final: boolean, retryAt: number | undefined): PassOutcome | undefined {
+    const attempt = this.rows.get(op.id)?.attempts ?? 0
+    const error = serializedOf(op.error ?? op.data)
+    const row = this.newRow(op, 'run', concurrent, { status: 'failed', attempts: attempt + 1, error, endedAt: this.recorder.now() })
+    if (!row) return this.limitReached()
+    const verdict = this.recorder.failStep(row, attempt, error, final, retryAt)
+    this.record({ ...row, status: verdict })
+    // A retry waits for its timer; a step failed for good is handed to the function as a StepError.
+    if (verdict === 'failed') this.progressed = true
+    return undefined
+  }
+
+  /** Sleeps, waits and invokes: requested once; a pass that meets one again only waits on. */
+  private suspend(op: SdkOp, kind: StepKind, concurrent: boolean, request: (row: StepRow) => void, wakeAt: (now: number) => number): PassOutcome | undefined {
+    const recorded = this.rows.get(op.id)
+    if (recorded?.status === 'completed' || recorded?.status === 'failed') return undefined
+    if (recorded) {
+      // Its timer lost (it should not be): asked for again, so the run cannot stall.
+      if (!this.recorder.pendingTimer(op.id)) request(recorded)
+      return undefined
+    }
+    const now = this.recorder.now()
+    const row = this.newRow(op, kind, concurrent, { status: kind === 'sleep' ? 'sleeping' : 'waiting', wakeAt: wakeAt(now) })
+    if (!row) return this.limitReached()
+    request(row)
+    this.record(row)
+    return undefined
+  }
+
+  /** A row for `op`, or undefined when the run has no room for one more step. */
+  private newRow(op: SdkOp, kind: StepKind, concurrent: boolean, fields: Partial<StepRow> & Pick<StepRow, 'status'>): StepRow | undefined {
+    const recorded = this.rows.get(op.id)
+    if (!recorded && !this.recorder.canRecordStep()) return undefined
+    const position = recorded?.position ?? this.rows.size
+    return {
+      key: op.id,
+      id: stepIdOf(op),
+      kind,
+      position,
+      concurrent: recorded?.concurrent || concurrent,
+      attempts: recorded?.attempts ?? 0,
+      output: null,
+      error: null,
+      startedAt: recorded?.startedAt ?? this.recorder.now(),
+      endedAt: null,
+      wakeAt: null,
+      ...fields,
+    }
+  }
+
+  private record(row: StepRow): void {
+    this.rows.set(row.key, row)
+  }
+
+  private limitReached(): PassOutcome {
+    return { kind: 'threw', error: new RunLimitError('The run reached its step limit. Raise it in the function’s config (limits) or split the work.') }
+  }
+}
+
+/** An error a reply carried, as the run host reads it: name, message, stack, retry rule. */
+function toError(reply: ReplyError, noRetry: boolean, retryAfter: string | undefined): Error {
+  const error = new Error(reply.message)
+  error.name = reply.name
+  error.stack = reply.stack ?? `${reply.name}: ${reply.message}`
+  if (retryAfter !== undefined) Object.defineProperty(error, 'retryAfter', { value: retryAfter })
+  return noRetry ? (markNonRetriable(error) as Error) : error
+}
+
+/** A step's error as the SDK serialized it (`{ name, message, stack, __serialized }`), as rows store it. */
+function serializedOf(value: unknown): SerializedError {
+  const error = (typeof value === 'object' && value !== null ? value : { message: String(value) }) as Record<string, unknown>
+  const name = typeof error.name === 'string' && error.name ? error.name : 'Error'
+  const message = typeof error.message === 'string' ? error.message : JSON.stringify(value) ?? 'step failed'
+  return { name, message, ...(typeof error.stack === 'string' ? { stack: error.stack } : {}) }
+}
+
+/** `retry-after` as a time: whole seconds, or an HTTP/ISO date. */
+export function retryTime(retryAfter: string | undefined, now: number): number | undefined {
+  if (!retryAfter) return undefined
+  if (/^\d+$/.test(retryAfter.trim())) return now + Number(retryAfter.trim()) * 1_000
+  const at = Date.parse(retryAfter)
+  return Number.isNaN(at) ? undefined : at
+}

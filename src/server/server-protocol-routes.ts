@@ -1,0 +1,93 @@
+/**
+ * The routes an app built on the official Inngest SDK calls, or that manage such apps:
+ * - `POST /fn/register`: the SDK's out-of-band sync (after `curl -X PUT <app>/api/inngest`),
+ *   answered as the SDK reads it (`{ status, error, modified }`); Bearer signing key (hashed, as
+ *   the SDK sends it) outside dev mode.
+ * - `POST /v1/apps` `{ url }`: adds or resyncs the app served there (in-band sync).
+ * - `GET /v1/apps`, `GET /v1/apps/:appId/functions`: what is synced.
+ */
+import { Hono } from 'hono'
+import { appRegistryStub } from '../../actors/apps/app-registry-actor.js'
+import type { SyncedApp } from '../../actors/apps/synced-app.js'
+import { isDevMode, type InngestEnv } from '../env.js'
+import { carriesSigningKey, requireSigningKey } from '../routes/auth.js'
+import { RouteError } from '../routes/route-error.js'
+import { addApp } from './add-app.js'
+import { syncApp, type RegisterBody } from './sync-app.js'
+
+type Env = { Bindings: InngestEnv }
+
+/** Whether the SDK's Bearer token is the signing key or the fallback key (plain or hashed). */
+async function sdkAuthorized(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
+  if (await carriesSigningKey(env, authorization)) return true
+  return env.INNGEST_SIGNING_KEY_FALLBACK ? carriesSigningKey({ ...env, INNGEST_SIGNING_KEY: env.INNGEST_SIGNING_KEY_FALLBACK }, authorization) : false
+}
+
+function appsOf(env: InngestEnv) {
+  if (!env.INNGEST_APPS) throw new RouteError(501, 'this worker serves no synced apps', { fix: 'bind INNGEST_APPS to the AppRegistryActor class in wrangler.toml (README, "Use inngest.do as your Inngest server")' })
+  return appRegistryStub(env.INNGEST_APPS)
+}
+
+const metadata = () => ({ fetched_at: new Date().toISOString(), cached_until: null })
+
+function appSummary(app: SyncedApp) {
+  return {
+    id: app.id,
+    url: app.url,
+    sdk: app.sdk,
+    framework: app.framework,
+    app_version: app.appVersion,
+    sync_kind: app.syncKind,
+    synced_at: new Date(app.syncedAt).toISOString(),
+    functions: app.functions.map((fn) => fn.compositeId),
+    refused: app.refused,
+  }
+}
+
+/** Mounted by `inngestRoutes()` with `app.route('/', serverProtocolRoutes)`. */
+export const serverProtocolRoutes = new Hono<Env>()
+  .post('/fn/register', async (c) => {
+    // Errors too carry `status`: the SDK takes the sync's status from the body (default 200).
+    if (!isDevMode(c.env) && !(await sdkAuthorized(c.env, c.req.header('authorization')))) {
+      return c.json({ status: 401, ok: false, modified: false, error: 'Unauthorized: the SDK must send Authorization: Bearer <its signing key, hashed>; give the app the INNGEST_SIGNING_KEY this worker has' }, 401)
+    }
+    let body: RegisterBody
+    try {
+      body = (await c.req.json()) as RegisterBody
+    } catch {
+      return c.json({ status: 400, ok: false, modified: false, error: 'the register body is not JSON' }, 400)
+    }
+    const reply = await syncApp(c.env, body, 'out_of_band')
+    return c.json(reply, reply.status as 200)
+  })
+  .use('/v1/apps', requireSigningKey)
+  .use('/v1/apps/*', requireSigningKey)
+  .post('/v1/apps', async (c) => {
+    appsOf(c.env)
+    const body = (await c.req.json().catch(() => undefined)) as { url?: unknown } | undefined
+    const url = body?.url
+    if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new RouteError(400, 'url must be the http(s) URL the app serves its functions at', { field: 'url', fix: 'send { "url": "http://127.0.0.1:3000/api/inngest" }' })
+    }
+    const reply = await addApp(c.env, url)
+    return c.json({ data: reply }, reply.ok ? 200 : reply.status >= 400 && reply.status < 600 ? (reply.status as 400) : 502)
+  })
+  .get('/v1/apps', async (c) => {
+    const { apps } = await appsOf(c.env).snapshot()
+    return c.json({ data: apps.map(appSummary), metadata: metadata() })
+  })
+  .get('/v1/apps/:appId/functions', async (c) => {
+    const appId = c.req.param('appId')
+    const app = await appsOf(c.env).app(appId)
+    if (!app) throw new RouteError(404, `app ${appId} is not synced`, { field: 'appId', fix: 'GET /v1/apps lists the synced apps; sync one with curl -X PUT <app url>' })
+    const data = app.functions.map((fn) => ({
+      id: fn.compositeId,
+      slug: fn.slug,
+      name: fn.name,
+      url: fn.url,
+      triggers: fn.options.triggers,
+      ...(fn.failureOf ? { on_failure_of: fn.failureOf } : {}),
+      config: fn.config,
+    }))
+    return c.json({ data, metadata: metadata() })
+  })

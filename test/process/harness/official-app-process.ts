@@ -1,0 +1,69 @@
+/**
+ * Starts harness/official-app.ts (functions served with the official SDK's `inngest/node`) as a
+ * Node process in its own process group, with only the environment a user would set to point it
+ * at inngest.do; stopped by SIGKILL of its group, never by name.
+ */
+import { spawn } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { liveGroupMembers } from './process-group.js'
+import { freePort } from './wrangler-dev.js'
+import { nodeBin, repoRoot } from './wrangler-cli.js'
+
+const READY_TIMEOUT_MS = 30_000
+const script = join(dirname(fileURLToPath(import.meta.url)), 'official-app.ts')
+
+export interface OfficialApp {
+  readonly pid: number
+  /** Where the app serves its functions (`…/api/inngest`). */
+  readonly url: string
+  /** How often each step body ran (`<function>:<step>:<tag>` → count). */
+  counts(): Promise<Record<string, number>>
+  kill(): Promise<void>
+}
+
+/** Starts the app with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens. */
+export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string): Promise<OfficialApp> {
+  const port = await freePort()
+  const child = spawn(nodeBin, ['--experimental-strip-types', '--no-warnings', script], {
+    cwd: repoRoot,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: String(port), ...env },
+  })
+  if (child.pid === undefined) throw new Error(`could not spawn ${nodeBin} ${script}`)
+  const pid = child.pid
+  const log = createWriteStream(logFile, { flags: 'a' })
+  let output = ''
+  const keep = (chunk: Buffer) => {
+    log.write(chunk)
+    output = (output + chunk.toString('utf8')).slice(-8_192)
+  }
+  child.stdout!.on('data', keep)
+  child.stderr!.on('data', keep)
+  const base = `http://127.0.0.1:${port}`
+  const app: OfficialApp = {
+    pid,
+    url: `${base}/api/inngest`,
+    counts: async () => (await (await fetch(`${base}/counts`)).json()) as Record<string, number>,
+    kill: async () => {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+      for (let i = 0; i < 100 && liveGroupMembers(pid).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      log.end()
+    },
+  }
+  const deadline = Date.now() + READY_TIMEOUT_MS
+  while (!output.includes('official app ready')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await app.kill()
+      throw new Error(`the official SDK app did not start (exit ${child.exitCode}). Its output:\n${output}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return app
+}

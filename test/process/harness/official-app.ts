@@ -1,0 +1,92 @@
+/**
+ * An app built on the official Inngest SDK (v4), as a user writes it: functions served with
+ * `inngest/node`'s `serve` on PORT, pointed at inngest.do by the environment alone
+ * (`INNGEST_DEV=<url>` or `INNGEST_BASE_URL`). Run by Node with type stripping
+ * (harness/official-app-process.ts). `GET /counts` reports how often each step body ran.
+ */
+import { createServer } from 'node:http'
+import { Inngest, NonRetriableError } from 'inngest'
+import { serve } from 'inngest/node'
+
+const inngest = new Inngest({ id: 'official-app' })
+
+/** Step body executions, by `<function>:<step>:<tag>`. */
+const counts = new Map<string, number>()
+function count(name: string): number {
+  const next = (counts.get(name) ?? 0) + 1
+  counts.set(name, next)
+  return next
+}
+
+type Tagged = { data: { tag: string; n?: number } }
+
+const stepsSerial = inngest.createFunction({ id: 'steps-serial', triggers: { event: 'official/steps-serial' } }, async ({ event, step }) => {
+  const { tag, n = 1 } = (event as unknown as Tagged).data
+  const a = await step.run('add', () => (count(`serial:add:${tag}`), n + 1))
+  const b = await step.run('add', () => (count(`serial:add:${tag}`), a + 1))
+  const c = await step.run('double', () => (count(`serial:double:${tag}`), b * 2))
+  return { a, b, c }
+})
+
+const sleeper = inngest.createFunction({ id: 'sleeper', triggers: { event: 'official/sleep' } }, async ({ event, step }) => {
+  const { tag } = (event as unknown as Tagged).data
+  const before = await step.run('before', () => (count(`sleep:before:${tag}`), Date.now()))
+  await step.sleep('nap', '2s')
+  const after = await step.run('after', () => (count(`sleep:after:${tag}`), Date.now()))
+  return { sleptMs: after - before }
+})
+
+const flaky = inngest.createFunction({ id: 'retry-basic', retries: 3, triggers: { event: 'official/retry' } }, async ({ event, step }) => {
+  const { tag } = (event as unknown as Tagged).data
+  const attempts = await step.run('flaky', () => {
+    const attempt = count(`retry:flaky:${tag}`)
+    if (attempt < 3) throw new Error(`flaky attempt ${attempt}`)
+    return attempt
+  })
+  return { attempts }
+})
+
+const fatal = inngest.createFunction({ id: 'non-retriable', retries: 3, triggers: { event: 'official/fatal' } }, async ({ event, step }) => {
+  const { tag } = (event as unknown as Tagged).data
+  try {
+    await step.run('fatal-step', () => {
+      count(`fatal:step:${tag}`)
+      throw new NonRetriableError('this step cannot succeed')
+    })
+  } catch (error) {
+    return { caught: (error as Error).message }
+  }
+  return { caught: null }
+})
+
+const fatalFunction = inngest.createFunction({ id: 'non-retriable-uncaught', retries: 3, triggers: { event: 'official/fatal-uncaught' } }, async ({ event }) => {
+  const { tag } = (event as unknown as Tagged).data
+  count(`fatal-uncaught:body:${tag}`)
+  throw new NonRetriableError('the function gives up')
+})
+
+const waiter = inngest.createFunction({ id: 'wait-for-event', triggers: { event: 'official/wait' } }, async ({ event, step }) => {
+  const { tag } = (event as unknown as Tagged).data
+  const timeout = tag.startsWith('timeout') ? '2s' : '60s'
+  const approval = await step.waitForEvent('approval', { event: 'official/approved', timeout, match: 'data.tag' })
+  return { approved: approval ? approval.data : null }
+})
+
+const parallel = inngest.createFunction({ id: 'parallel', triggers: { event: 'official/parallel' } }, async ({ event, step }) => {
+  const { tag } = (event as unknown as Tagged).data
+  const [x, y] = await Promise.all([step.run('left', () => (count(`parallel:left:${tag}`), 20)), step.run('right', () => (count(`parallel:right:${tag}`), 22))])
+  const sum = await step.run('sum', () => (count(`parallel:sum:${tag}`), x + y))
+  return { sum }
+})
+
+const handler = serve({ client: inngest, functions: [stepsSerial, sleeper, flaky, fatal, fatalFunction, waiter, parallel] })
+
+const server = createServer((req, res) => {
+  if (req.url === '/counts') {
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify(Object.fromEntries(counts)))
+    return
+  }
+  return handler(req, res)
+})
+server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log(`official app ready on http://127.0.0.1:${process.env.PORT}/api/inngest`))
