@@ -29,6 +29,8 @@ export const DEFAULT_MAX_AGE_MS = 1_000
 let loaded: { version: number; checkedAt: number } | undefined
 /** Composite ids this isolate registered from synced apps, with the app each came from. */
 const registeredHere = new Map<string, string>()
+/** The functions registered from synced apps: an onFailure function is found by its synced id (`<id>-failure`), registered under another (`<id>:failure`). */
+const syncedRunnables = new WeakSet<RunnableFunction>()
 /** Test seam: how executors reach apps (an app served in the same isolate); `fetch` when unset. */
 let appFetch: typeof fetch | undefined
 
@@ -65,7 +67,8 @@ export async function ensureSyncedFunctions(env: SyncedFunctionsEnv, { maxAgeMs 
 
 /** Whether `compositeId` is taken by a function of this worker's code (not by a synced app). */
 export function heldByWorkerCode(compositeId: string): boolean {
-  return findFunction(compositeId) !== undefined && !registeredHere.has(compositeId)
+  const fn = findFunction(compositeId)
+  return fn !== undefined && !syncedRunnables.has(fn)
 }
 
 /** Registers every function of `apps`; those no longer synced lose their triggers. */
@@ -94,6 +97,7 @@ function registerOne(id: string, appId: string, fn: SyncedFunction | undefined, 
   try {
     registerFunctions([registration])
     registeredHere.set(id, appId)
+    syncedRunnables.add(runnableFn)
   } catch (error) {
     // The worker's own function holds the id (the sync refuses that; an older sync may not have).
     console.error(`inngest.do: synced function ${id} of app ${appId} was not registered:`, (error as Error).message)

@@ -53,6 +53,31 @@ describe('an app on the official SDK, synced to inngest.do', () => {
     throw new Error(`no finished run for event ${eventId} within ${timeoutMs} ms: ${JSON.stringify(last)}\n${dev.logTail(20)}`)
   }
 
+  /** GET /v1/runs/:id until `accept` holds. */
+  async function runUntil(runId: string, accept: (run: Run) => boolean, timeoutMs = 30_000): Promise<Run> {
+    const deadline = Date.now() + timeoutMs
+    let last: Run | undefined
+    while (Date.now() < deadline) {
+      const response = await fetch(`${dev.url}/v1/runs/${runId}`)
+      last = response.ok ? ((await response.json()) as { data: Run }).data : undefined
+      if (last && accept(last)) return last
+      await sleep(200)
+    }
+    throw new Error(`run ${runId} never got there: ${JSON.stringify(last)}\n${dev.logTail(20)}`)
+  }
+
+  /** The id of a run of official-app-cancellable, once it sleeps. */
+  async function sleepingRun(tag: string): Promise<string> {
+    const eventId = await send('official/cancellable', { tag })
+    const deadline = Date.now() + 30_000
+    while (Date.now() < deadline) {
+      const [run] = ((await (await fetch(`${dev.url}/v1/events/${eventId}/runs`)).json()) as { data: Run[] }).data
+      if (run) return (await runUntil(run.run_id, (r) => (r.steps ?? []).some((step) => step.id === 'nap'))).run_id
+      await sleep(200)
+    }
+    throw new Error(`no run for event ${eventId}`)
+  }
+
   const stepsOf = (run: Run) => (run.steps ?? []).map((step) => `${step.id}:${step.status}`)
 
   beforeAll(async () => {
@@ -77,7 +102,7 @@ describe('an app on the official SDK, synced to inngest.do', () => {
     expect(apps).toEqual([expect.objectContaining({ id: 'official-app', url: app.url, sync_kind: 'out_of_band' })])
     const functions = ((await (await fetch(`${dev.url}/v1/apps/official-app/functions`)).json()) as { data: Array<{ id: string }> }).data
     expect(functions.map((fn) => fn.id).sort()).toEqual(
-      ['non-retriable', 'non-retriable-uncaught', 'parallel', 'retry-basic', 'sleeper', 'steps-serial', 'wait-for-event'].map((id) => `official-app-${id}`),
+      ['cancellable', 'child', 'doomed', 'doomed-failure', 'invoker', 'non-retriable', 'non-retriable-uncaught', 'parallel', 'retry-basic', 'sleeper', 'steps-serial', 'wait-for-event'].map((id) => `official-app-${id}`),
     )
   })
 
@@ -139,6 +164,28 @@ describe('an app on the official SDK, synced to inngest.do', () => {
     expect(stepsOf(run).sort()).toEqual(['left:completed', 'right:completed', 'sum:completed'])
     const counts = await app.counts()
     expect([counts['parallel:left:parallel'], counts['parallel:right:parallel'], counts['parallel:sum:parallel']]).toEqual([1, 1, 1])
+  })
+
+  it('invokes a function of the same app and one of the worker, and gets both results', async () => {
+    expect(await finishedRun(await send('official/invoke', {}))).toMatchObject({ status: 'Completed', output: { synced: 42, local: 'Hello, Ada!' } })
+  })
+
+  it('cancels a sleeping run on its cancelOn event, and another through DELETE /v1/runs/:id', async () => {
+    const [byEvent, byDelete] = [await sleepingRun('by-event'), await sleepingRun('by-delete')]
+    await send('official/cancel', { tag: 'someone-else' })
+    await send('official/cancel', { tag: 'by-event' })
+    const deleted = await fetch(`${dev.url}/v1/runs/${byDelete}`, { method: 'DELETE' })
+    expect(((await deleted.json()) as { data: Run }).data.status).toBe('Cancelled')
+    expect(await runUntil(byEvent, (run) => TERMINAL.has(run.status))).toMatchObject({ status: 'Cancelled' })
+    expect(await runUntil(byDelete, (run) => TERMINAL.has(run.status))).toMatchObject({ status: 'Cancelled' })
+  })
+
+  it('runs the onFailure handler once the function failed for good', async () => {
+    const run = await finishedRun(await send('official/doomed', { tag: 'doomed' }))
+    expect(run).toMatchObject({ status: 'Failed', error: { message: 'doomed doomed' } })
+    const deadline = Date.now() + 30_000
+    while (!(await app.counts())['doomed:failure:doomed:doomed doomed'] && Date.now() < deadline) await sleep(200)
+    expect((await app.counts())['doomed:failure:doomed:doomed doomed']).toBe(1)
     passed = true
   })
 })

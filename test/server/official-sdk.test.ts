@@ -3,16 +3,11 @@
  * reached through an injected fetch, synced to the test worker in signed mode (INNGEST_DEV=0):
  * the SDK registers with the hashed signing key, our calls are signed and its replies verified.
  */
-import { exports } from 'cloudflare:workers'
-import { Inngest, NonRetriableError } from 'inngest'
-import { serve } from 'inngest/cloudflare'
+import { NonRetriableError } from 'inngest'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useAppFetch } from '../../actors/apps/synced-functions.js'
 import { runIdFor, sendEvent, waitForRun, AUTH } from '../fixtures/runs.js'
-
-const SIGNING_KEY = 'signkey-test-0123456789' // test/wrangler.toml
-const worker = (exports as unknown as { default: Fetcher }).default
-const APP_URL = 'http://official-app.test/api/inngest'
+import { APP_URL, SIGNING_KEY, officialClient, servedApp, worker } from './official-app.js'
 
 /** Step body executions by name, across attempts. */
 const executions = new Map<string, number>()
@@ -23,7 +18,7 @@ const ran = (name: string) => {
 }
 
 function officialApp(id: string, signingKey: string) {
-  const client = new Inngest({ id, signingKey, baseUrl: 'http://inngest.test', fetch: ((input: RequestInfo | URL, init?: RequestInit) => worker.fetch(input, init)) as typeof fetch })
+  const client = officialClient(id, signingKey)
   const serial = client.createFunction({ id: 'serial', triggers: { event: 'wk/serial' } }, async ({ event, step }) => {
     const n = (event.data as { n: number }).n
     const a = await step.run('add', () => n + 1)
@@ -50,15 +45,7 @@ function officialApp(id: string, signingKey: string) {
       return { caught: (error as Error).message }
     }
   })
-  // The Workers form of the adapter's handler, (request, env); its declared type is a union of both forms.
-  const handler = serve({ client, functions: [serial, flaky, fatal] }) as unknown as (request: Request, env: Record<string, string>) => Promise<Response>
-  // The adapter builds its URL against the Host header, as a platform sets it.
-  return (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    const headers = new Headers(request.headers)
-    headers.set('host', new URL(request.url).host)
-    return handler(new Request(request, { headers }), {})
-  }
+  return servedApp(client, [serial, flaky, fatal])
 }
 
 describe('an official SDK app synced in signed mode', () => {

@@ -5,7 +5,7 @@
  * (harness/official-app-process.ts). `GET /counts` reports how often each step body ran.
  */
 import { createServer } from 'node:http'
-import { Inngest, NonRetriableError } from 'inngest'
+import { Inngest, NonRetriableError, referenceFunction } from 'inngest'
 import { serve } from 'inngest/node'
 
 const inngest = new Inngest({ id: 'official-app' })
@@ -79,7 +79,41 @@ const parallel = inngest.createFunction({ id: 'parallel', triggers: { event: 'of
   return { sum }
 })
 
-const handler = serve({ client: inngest, functions: [stepsSerial, sleeper, flaky, fatal, fatalFunction, waiter, parallel] })
+const child = inngest.createFunction({ id: 'child', triggers: { event: 'official/child' } }, async ({ event, step }) => {
+  const { n = 1 } = (event as unknown as Tagged).data
+  return step.run('double', () => n * 2)
+})
+
+/** step.invoke of a function of the same app, then of one of the worker's own (the example's hello-world). */
+const invoker = inngest.createFunction({ id: 'invoker', triggers: { event: 'official/invoke' } }, async ({ step }) => {
+  const synced = await step.invoke('call-child', { function: child, data: { n: 21 } })
+  const local = await step.invoke('call-local', { function: referenceFunction({ appId: 'example', functionId: 'hello-world' }), data: { name: 'Ada' } })
+  return { synced, local }
+})
+
+const cancellable = inngest.createFunction(
+  { id: 'cancellable', triggers: { event: 'official/cancellable' }, cancelOn: [{ event: 'official/cancel', if: 'async.data.tag == event.data.tag' }] },
+  async ({ step }) => {
+    await step.sleep('nap', '1h')
+    return 'woke'
+  },
+)
+
+const doomed = inngest.createFunction(
+  {
+    id: 'doomed',
+    retries: 0,
+    triggers: { event: 'official/doomed' },
+    onFailure: async ({ event, error }) => {
+      count(`doomed:failure:${(event.data.event.data as { tag: string }).tag}:${error.message}`)
+    },
+  },
+  async ({ event }) => {
+    throw new Error(`doomed ${(event as unknown as Tagged).data.tag}`)
+  },
+)
+
+const handler = serve({ client: inngest, functions: [stepsSerial, sleeper, flaky, fatal, fatalFunction, waiter, parallel, child, invoker, cancellable, doomed] })
 
 const server = createServer((req, res) => {
   if (req.url === '/counts') {
