@@ -3,6 +3,7 @@
  * (`RunHost` with an `address`). Imports only types of the actor, so the actors and event
  * pipeline that call runs do not import the run actor's module.
  */
+import { boundNamespace } from './bound-namespace.js'
 import { entityRunStub } from './entity/entity-stub.js'
 import type { Remote } from './remote.js'
 import type { RunActor } from './run-actor.js'
@@ -25,14 +26,6 @@ export function runActorStub(namespace: DurableObjectNamespace<RunActor>, runId:
 }
 
 /**
- * Whether `binding` is a Durable Object namespace. Its class is the app's: the binding a run's
- * address names is trusted to host runs, so to answer as `RunActor` does (`HostedRunRpc`).
- */
-function isRunHostingNamespace(binding: unknown): binding is DurableObjectNamespace<RunActor> {
-  return typeof (binding as Partial<DurableObjectNamespace> | undefined)?.idFromName === 'function'
-}
-
-/**
  * The object hosting run `runId`: the one `host` names (a registration's or parent link's
  * address), else the run's own actor, `INNGEST_RUNS` by run id.
  * @throws TypeError when `env` has no Durable Object binding named `host.binding`.
@@ -40,12 +33,13 @@ function isRunHostingNamespace(binding: unknown): binding is DurableObjectNamesp
 export function hostedRunStub(env: { readonly INNGEST_RUNS: DurableObjectNamespace<RunActor> }, runId: string, host?: RunAddress): HostedRunRpc {
   if (!host) return runActorStub(env.INNGEST_RUNS, runId)
   if (host.entity) return entityRunStub(env, runId, host)
-  const namespace: unknown = Reflect.get(env, host.binding)
-  if (!isRunHostingNamespace(namespace)) {
-    throw new TypeError(
+  // The class behind the binding embeds RunHost: it answers as `RunActor` does (`HostedRunRpc`).
+  const namespace = boundNamespace<RunActor>(
+    env,
+    host.binding,
+    () =>
       `inngest.do: run ${runId} is hosted by object "${host.name}" of the Durable Object binding ${host.binding}, which this worker's env does not have. ` +
-        `Fix: bind ${host.binding} to the class embedding RunHost ([[durable_objects.bindings]] in wrangler.toml) in every worker that routes events or runs invoked functions.`,
-    )
-  }
+      `Fix: bind ${host.binding} to the class embedding RunHost ([[durable_objects.bindings]] in wrangler.toml) in every worker that routes events or runs invoked functions.`,
+  )
   return namespace.get(namespace.idFromName(host.name))
 }

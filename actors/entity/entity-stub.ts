@@ -3,6 +3,7 @@
  * engine makes on a run's host adapted to name the run (`HostedRunRpc`), since one entity hosts
  * many runs. Imports only types, so the event pipeline does not load the entity's module.
  */
+import { boundNamespace } from '../bound-namespace.js'
 import type { Remote } from '../remote.js'
 import type { HostedRunRpc } from '../run-actor-stub.js'
 import type { RunAddress } from '../storage/stream-store.js'
@@ -12,23 +13,18 @@ export type EntityRunRemote = Remote<EntityRunRpc, keyof EntityRunRpc>
 /** An object of an `InngestEntity` class, whatever its binding. */
 type EntityObject = InstanceType<ReturnType<typeof InngestEntity>>
 
-/** Whether `binding` is a Durable Object namespace: the one an address names is trusted to be an `InngestEntity` class's. */
-function isEntityNamespace(binding: unknown): binding is DurableObjectNamespace<EntityObject> {
-  return typeof (binding as Partial<DurableObjectNamespace> | undefined)?.idFromName === 'function'
-}
-
 /**
  * The entity at `address`.
  * @throws TypeError naming the binding when `env` lacks it.
  */
 export function entityStub(env: object, address: RunAddress): EntityRunRemote {
-  const namespace: unknown = Reflect.get(env, address.binding)
-  if (!isEntityNamespace(namespace)) {
-    throw new TypeError(
+  const namespace = boundNamespace<EntityObject>(
+    env,
+    address.binding,
+    () =>
       `inngest.do: runs live in the ${address.binding} entity "${address.name}", and this worker's env has no Durable Object binding ${address.binding}. ` +
-        `Fix: bind ${address.binding} to your InngestEntity class ([[durable_objects.bindings]] in wrangler.toml) in every worker that routes events or runs functions.`,
-    )
-  }
+      `Fix: bind ${address.binding} to your InngestEntity class ([[durable_objects.bindings]] in wrangler.toml) in every worker that routes events or runs functions.`,
+  )
   return namespace.get(namespace.idFromName(address.name))
 }
 
