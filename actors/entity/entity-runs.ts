@@ -19,6 +19,11 @@ import type { RunAddress } from '../storage/stream-store.js'
 export const DEFAULT_FINISHED_RUN_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 /** Runs pruned at most per start or alarm: pruning never holds the object long. */
 const PRUNE_BATCH = 50
+/**
+ * Looked for at most this often per object instance: the query reads every run's snapshot, and
+ * retention is counted in days, so a start need not pay for it each time.
+ */
+const PRUNE_INTERVAL_MS = 60_000
 
 export interface EntityRunsOptions {
   readonly ctx: DurableObjectState
@@ -47,6 +52,8 @@ export class EntityRuns {
   private readonly hosts = new Map<string, RunHost>()
   private readonly address: RunAddress
   private readonly clock: () => number
+  /** When this instance last looked for runs to prune. */
+  private prunedAt = -Infinity
   /** When the object's alarm is set for, as this instance last set it (undefined: unknown). */
   private objectAlarmAt: number | null | undefined
 
@@ -182,7 +189,10 @@ export class EntityRuns {
 
   /** Deletes runs that finished longer ago than the retention (a batch at a time). */
   private async prune(): Promise<void> {
-    const before = this.clock() - (this.options.finishedRunRetentionMs ?? DEFAULT_FINISHED_RUN_RETENTION_MS)
+    const now = this.clock()
+    if (now - this.prunedAt < PRUNE_INTERVAL_MS) return
+    this.prunedAt = now
+    const before = now - (this.options.finishedRunRetentionMs ?? DEFAULT_FINISHED_RUN_RETENTION_MS)
     for (const runId of this.list.prunable(before, PRUNE_BATCH)) {
       this.list.delete(runId)
       this.hosts.delete(runId)
