@@ -10,7 +10,7 @@ import type { RunActor } from './run-actor.js'
 import type { RunAddress } from './storage/stream-store.js'
 
 /** The run actor's RPC surface as callers see it (results are structured clones). */
-export type RunActorRpc = Remote<RunActor, 'start' | 'cancel' | 'inspect' | 'status' | 'resolveWait' | 'resolveInvoke' | 'admit'>
+export type RunActorRpc = Remote<RunActor, 'start' | 'cancel' | 'inspect' | 'status' | 'resolveWait' | 'resolveInvoke' | 'admit' | 'checkpoint' | 'callState'>
 
 /**
  * What the object hosting a run answers when something resolves or releases the run: a matched

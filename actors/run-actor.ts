@@ -4,7 +4,8 @@
  * streams and other runs call.
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { RunEventPayload } from './engine/executor.js'
+import type { CheckpointReceipt, CheckpointRequest, RunEventPayload } from './engine/executor.js'
+import { memoOf, type MemoValue } from './engine/http-executor/call-request.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import type { EventStreamActor } from './event-stream-actor.js'
 import { announceEvents } from './events/announce-events.js'
@@ -103,6 +104,22 @@ export class RunActor extends DurableObject<RunActorEnv> {
   /** The persisted snapshot, step timeline and output. */
   async inspect(): Promise<RunInspection> {
     return this.entity ? entityStub(this.env, this.entity).inspectRun(this.runId()) : this.host.inspect()
+  }
+
+  /**
+   * Steps a synced app's SDK ran during a call of the run's current pass (`POST
+   * /v1/checkpoint/:runId/async`). A run in an entity takes none: only synced functions, which
+   * never live in one, checkpoint.
+   */
+  checkpoint(request: CheckpointRequest): CheckpointReceipt {
+    return this.entity ? { kind: 'stale' } : this.host.checkpoint(request)
+  }
+
+  /** The trigger events and the settled steps' memo, as the SDK fetches them when a call says `use_api`. */
+  callState(): { events: RunEventPayload[]; steps: Record<string, MemoValue> } {
+    if (this.entity) return { events: [], steps: {} }
+    const { events, rows } = this.host.callState()
+    return { events, steps: memoOf(rows).steps }
   }
 
   /** This actor's run id: its name (`idFromName(runId)`). */

@@ -15,7 +15,8 @@ import {
   type RunSnapshot,
 } from '../machines/index.js'
 import { RunLimitError } from './engine/errors.js'
-import type { Executor, PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
+import type { CheckpointReceipt, CheckpointRequest, Executor, PassHandle, PassOutcome, RunEventPayload } from './engine/executor.js'
+import type { StepRow } from './storage/step-row.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import { InProcessExecutor } from './engine/in-process-executor.js'
 import { toJsonText } from './engine/jsonify.js'
@@ -249,6 +250,16 @@ export class RunHost {
   /** How the child run invoked at `stepKey` ended. Idempotent. */
   async resolveInvoke(stepKey: string, result: InvokeResult): Promise<void> {
     await this.settleWait(stepKey, 'error' in result ? { error: result.error } : { output: toJsonText(result.data) })
+  }
+
+  /** Steps the function's code reports while a call of the current pass is in flight (executor.ts). */
+  checkpoint(request: CheckpointRequest): CheckpointReceipt {
+    return this.pass?.checkpoint?.(request) ?? { kind: 'stale' }
+  }
+
+  /** The trigger events and step rows, as a call to the function's app carries them. */
+  callState(): { readonly events: RunEventPayload[]; readonly rows: StepRow[] } {
+    return { events: this.triggers(), rows: this.store.readSteps() }
   }
 
   /** The run's status without reading its steps. */

@@ -28,6 +28,7 @@ import { answerRouteError, methodNotAllowed, RouteError } from './routes/route-e
 import { dashboard, type DashboardOptions } from './routes/dashboard.js'
 import { runRoutes } from './routes/runs.js'
 import { webhookRoutes } from './routes/webhooks.js'
+import { checkpointRoutes } from './server/checkpoint-routes.js'
 import { serverProtocolRoutes } from './server/server-protocol-routes.js'
 import type { Webhook } from './webhooks/webhook-types.js'
 
@@ -93,7 +94,7 @@ export function inngestRoutes({ servePath = '/api/inngest', webhooks = [], dashb
     await next()
   })
   app.route('/', eventApiRoutes).route('/', eventRoutes).route('/', runRoutes).route('/', webhookRoutes(webhooks))
-  app.route('/', serverProtocolRoutes)
+  app.route('/', serverProtocolRoutes).route('/', checkpointRoutes)
   if (withDashboard) app.route('/', dashboard(withDashboard === true ? {} : withDashboard))
   return app.all('*', answerUnmatched(app, servePath))
 }

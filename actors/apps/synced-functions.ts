@@ -109,6 +109,7 @@ function runnable(fn: SyncedFunction, env: SyncedFunctionsEnv): RunnableFunction
   const signed = !(env.INNGEST_DEV === '1' || env.INNGEST_DEV === 'true') // as src/env.ts isDevMode
   const executor = new HttpExecutor({
     url: fn.url,
+    functionId: fn.compositeId,
     maxAttempts: options.retry.attempts,
     maxStepOutputBytes: options.limits?.maxStepOutputBytes ?? DEFAULT_LIMITS.maxStepOutputBytes,
     ...(signed && env.INNGEST_SIGNING_KEY ? { signingKey: env.INNGEST_SIGNING_KEY } : {}),

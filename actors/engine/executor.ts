@@ -86,7 +86,28 @@ export interface PassInput {
 export interface PassHandle {
   readonly outcome: Promise<PassOutcome>
   abort(): void
+  /**
+   * Steps the function's code already ran while a call of this pass is in flight, reported by
+   * that code (the official SDK's checkpoints). Absent: the executor takes none.
+   */
+  checkpoint?(request: CheckpointRequest): CheckpointReceipt
 }
+
+/** Steps reported mid-call: `callId` names the call (the SDK echoes it as `qi_id`). */
+export interface CheckpointRequest {
+  readonly callId: string
+  /** The ops as the code sent them (untrusted JSON). */
+  readonly steps: unknown
+}
+
+/**
+ * - `recorded`: every step is persisted; the code goes on.
+ * - `stale`: no call of that id is in flight (the run moved on, was cancelled, or its object
+ *   restarted): the code must stop (the SDK halts on a 409).
+ * - `refused`: nothing recorded; the code reports the steps in its reply instead (the SDK's
+ *   fallback), where the executor's own rules (limits, unknown ops) apply.
+ */
+export type CheckpointReceipt = { readonly kind: 'recorded' } | { readonly kind: 'stale' } | { readonly kind: 'refused'; readonly reason: string }
 
 export interface Executor {
   /** Runs the handler once from the top, memoized steps returning their recorded results. */

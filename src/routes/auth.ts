@@ -73,3 +73,17 @@ export const requireSigningKey: MiddlewareHandler<{ Bindings: InngestEnv }> = as
   if (!(await carriesSigningKey(c.env, authorization))) throw new RouteError(401, 'Unauthorized', { fix: SEND_BEARER, headers: challenge })
   return next()
 }
+
+/** Whether the SDK's Bearer token is the signing key or the fallback key (plain or hashed). */
+export async function carriesSdkKey(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
+  if (await carriesSigningKey(env, authorization)) return true
+  return env.INNGEST_SIGNING_KEY_FALLBACK ? carriesSigningKey({ ...env, INNGEST_SIGNING_KEY: env.INNGEST_SIGNING_KEY_FALLBACK }, authorization) : false
+}
+
+/** The SDK-facing API's check: the app's signing key or its fallback, as the SDK sends it; none in dev mode. */
+export const requireSdkKey: MiddlewareHandler<{ Bindings: InngestEnv }> = async (c, next) => {
+  if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
+    throw new RouteError(401, 'Unauthorized', { fix: 'the SDK sends Authorization: Bearer <its signing key, hashed>: give the app the INNGEST_SIGNING_KEY (or INNGEST_SIGNING_KEY_FALLBACK) this worker has' })
+  }
+  await next()
+}

@@ -10,18 +10,12 @@ import { Hono } from 'hono'
 import { appRegistryStub } from '../../actors/apps/app-registry-actor.js'
 import type { SyncedApp } from '../../actors/apps/synced-app.js'
 import { isDevMode, type InngestEnv } from '../env.js'
-import { carriesSigningKey, requireSigningKey } from '../routes/auth.js'
+import { carriesSdkKey, requireSigningKey } from '../routes/auth.js'
 import { RouteError } from '../routes/route-error.js'
 import { addApp } from './add-app.js'
 import { syncApp, type RegisterBody } from './sync-app.js'
 
 type Env = { Bindings: InngestEnv }
-
-/** Whether the SDK's Bearer token is the signing key or the fallback key (plain or hashed). */
-async function sdkAuthorized(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
-  if (await carriesSigningKey(env, authorization)) return true
-  return env.INNGEST_SIGNING_KEY_FALLBACK ? carriesSigningKey({ ...env, INNGEST_SIGNING_KEY: env.INNGEST_SIGNING_KEY_FALLBACK }, authorization) : false
-}
 
 function appsOf(env: InngestEnv) {
   if (!env.INNGEST_APPS) throw new RouteError(501, 'this worker serves no synced apps', { fix: 'bind INNGEST_APPS to the AppRegistryActor class in wrangler.toml (README, "Use inngest.do as your Inngest server")' })
@@ -48,7 +42,7 @@ function appSummary(app: SyncedApp) {
 export const serverProtocolRoutes = new Hono<Env>()
   .post('/fn/register', async (c) => {
     // Errors too carry `status`: the SDK takes the sync's status from the body (default 200).
-    if (!isDevMode(c.env) && !(await sdkAuthorized(c.env, c.req.header('authorization')))) {
+    if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
       return c.json({ status: 401, ok: false, modified: false, error: 'Unauthorized: the SDK must send Authorization: Bearer <its signing key, hashed>; give the app the INNGEST_SIGNING_KEY this worker has' }, 401)
     }
     let body: RegisterBody

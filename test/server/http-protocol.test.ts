@@ -54,10 +54,15 @@ describe('the call body', () => {
     expect(memoOf(rows)).toEqual({ steps: { a: { data: { x: 1 } }, b: { data: 2 }, f: { error: { name: 'Error', message: 'boom' } }, n: { data: null } }, stack: ['a', 'b', 'f', 'n'] })
   })
 
-  it('carries the run, the attempt and no fn_id (so a v4 SDK answers with ops, not checkpoints)', () => {
-    const body = callRequestBody({ runId: 'run1', events: [{ name: 'e', id: 'i', ts: 1, data: {} }], rows: [], attempt: 2, maxAttempts: 5, disableImmediateExecution: true })
-    expect(body).toMatchObject({ event: { name: 'e' }, events: [{ name: 'e' }], steps: {}, version: -1, ctx: { run_id: 'run1', attempt: 2, max_attempts: 5, disable_immediate_execution: true, stack: { stack: [], current: 0 } } })
-    expect(body.ctx).not.toHaveProperty('fn_id')
+  it('carries the run, the attempt, the function (fn_id: a v4 SDK checkpoints) and the call (qi_id)', () => {
+    const body = callRequestBody({ runId: 'run1', functionId: 'app-fn', callId: 'p.1', events: [{ name: 'e', id: 'i', ts: 1, data: {} }], rows: [], attempt: 2, maxAttempts: 5, disableImmediateExecution: true })
+    expect(body).toMatchObject({
+      event: { name: 'e' },
+      events: [{ name: 'e' }],
+      steps: {},
+      version: -1,
+      ctx: { run_id: 'run1', fn_id: 'app-fn', qi_id: 'p.1', attempt: 2, max_attempts: 5, disable_immediate_execution: true, stack: { stack: [], current: 0 } },
+    })
   })
 })
 

@@ -3,11 +3,14 @@
  * `driver/request.go SDKRequest`): the trigger events, the memo of settled steps keyed by hashed
  * step id, and `ctx` (run id, attempt, the order steps settled in). Pure.
  *
- * `ctx.fn_id` is left out on purpose: a v4 SDK checkpoints (runs steps in-process and posts them
- * to `/v1/checkpoint/…`) only when the call carries it (`InngestFunction.shouldAsyncCheckpoint`),
- * so without it every SDK answers with the classic one-step-per-call ops (`206`).
+ * `ctx.fn_id` turns a v4 SDK's checkpointing on (`InngestFunction.shouldAsyncCheckpoint`): it
+ * runs the steps it finds in-process and posts each to `/v1/checkpoint/:runId/async` with the
+ * call's `ctx.qi_id`, then answers only with what suspends the run (a sleep, a wait, planned
+ * parallel steps) or `RunComplete`. Without it (an SDK too old, or `checkpointing: false`) the
+ * SDK answers with the classic one-step-per-call ops (`206`).
  */
 import type { RunEventPayload } from '../executor.js'
+import { jsonOverLimit } from '../jsonify.js'
 import type { StepRow } from '../../storage/step-row.js'
 
 /** A settled step as the SDK memoizes it: `{ data }` or `{ error }`. */
@@ -16,6 +19,10 @@ export type MemoValue = { readonly data: unknown } | { readonly error: unknown }
 /** What one call asks of the app. */
 export interface CallInput {
   readonly runId: string
+  /** The function's id, as `ctx.fn_id`. */
+  readonly functionId: string
+  /** Names this call, as `ctx.qi_id`: the SDK's checkpoints carry it back. */
+  readonly callId: string
   readonly events: readonly RunEventPayload[]
   readonly rows: Iterable<StepRow>
   /** The attempt the call executes: the run's, or the retried step's. */
@@ -37,21 +44,31 @@ export function memoOf(rows: Iterable<StepRow>): { steps: Record<string, MemoVal
   return { steps, stack: settled.map((row) => row.key) }
 }
 
+/**
+ * Past this many bytes of memo and events, a call carries neither and says `use_api`: the SDK
+ * fetches them (`GET /v0/runs/:runId/actions` and `/batch`), as Inngest does over its 4 MB
+ * request limit, which many hosts also put on request bodies.
+ */
+export const MAX_INLINE_STATE_BYTES = 4 * 1024 * 1024
+
 /** The JSON body of a call. `version: -1` lets the SDK choose its execution version. */
-export function callRequestBody(input: CallInput): Record<string, unknown> {
+export function callRequestBody(input: CallInput, maxInlineBytes = MAX_INLINE_STATE_BYTES): Record<string, unknown> {
   const { steps, stack } = memoOf(input.rows)
+  const useApi = jsonOverLimit(JSON.stringify(steps) + JSON.stringify(input.events), maxInlineBytes)
   return {
     event: input.events[0] ?? {},
-    events: input.events,
-    steps,
+    events: useApi ? [] : input.events,
+    steps: useApi ? {} : steps,
     version: -1,
-    use_api: false,
+    use_api: useApi,
     ctx: {
       run_id: input.runId,
+      fn_id: input.functionId,
+      qi_id: input.callId,
       attempt: input.attempt,
       max_attempts: input.maxAttempts,
       disable_immediate_execution: input.disableImmediateExecution,
-      use_api: false,
+      use_api: useApi,
       stack: { stack, current: stack.length },
     },
   }

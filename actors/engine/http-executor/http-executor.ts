@@ -10,12 +10,12 @@
 import type { SerializedError } from '../../../machines/index.js'
 import type { StepKind, StepRow } from '../../storage/step-row.js'
 import { markNonRetriable, RunLimitError } from '../errors.js'
-import type { Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from '../executor.js'
+import type { CheckpointReceipt, CheckpointRequest, Executor, PassHandle, PassInput, PassOutcome, StepRecorder } from '../executor.js'
 import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
 import { callApp, type AppCallOptions } from './app-call.js'
 import { callRequestBody } from './call-request.js'
 import { invokeRequest, sleepWakeAt, waitRequest } from './op-requests.js'
-import { OP, stepIdOf, type SdkOp } from './sdk-ops.js'
+import { MalformedResponseError, OP, parseOps, stepIdOf, type SdkOp } from './sdk-ops.js'
 import type { ReplyError, SdkReply } from './sdk-reply.js'
 
 /** How long one call may take by default before it counts as a failed attempt. */
@@ -25,6 +25,8 @@ export const DEFAULT_CALL_TIMEOUT_MS = 5 * 60_000
 export interface HttpExecutorOptions {
   /** The function's URL as the app synced it (`…/api/inngest?fnId=<app-fn>&stepId=step`). */
   readonly url: string
+  /** The function's composite id: sent as `ctx.fn_id`, which turns a v4 SDK's checkpointing on. */
+  readonly functionId: string
   /** Attempts per step and per run (retries + 1): the SDK sends `StepFailed` on the last. */
   readonly maxAttempts: number
   readonly maxStepOutputBytes: number
@@ -59,7 +61,7 @@ export class HttpExecutor implements Executor {
     const controller = new AbortController()
     const pass = new HttpPass(this.options, input, recorder, controller.signal)
     const outcome = pass.run().catch((error: unknown): PassOutcome => (controller.signal.aborted ? { kind: 'aborted' } : { kind: 'threw', error }))
-    return { outcome, abort: () => controller.abort() }
+    return { outcome, abort: () => controller.abort(), checkpoint: (request) => pass.checkpoint(request) }
   }
 }
 
@@ -70,6 +72,10 @@ class HttpPass {
   private readonly call: AppCallOptions
   /** A step settled since the last discovery: discover again once the queue drains. */
   private progressed = false
+  /** Names this pass's calls (`qi_id`): a checkpoint counts only for the call in flight. */
+  private readonly passId = crypto.randomUUID()
+  private calls = 0
+  private inFlight: string | undefined
 
   constructor(
     private readonly options: HttpExecutorOptions,
@@ -99,7 +105,9 @@ class HttpPass {
       if (next.stepId === DISCOVERY) this.progressed = false
       if (--budget < 0) return { kind: 'threw', error: new RunLimitError(`The app kept answering without the run moving on (more than ${MAX_CALLS_PER_PASS} calls in one pass).`) }
       if (next.stepId !== DISCOVERY && !this.recorder.mayStartStep()) return { kind: 'suspended' }
-      const reply = await callApp(this.urlFor(next.stepId), this.body(next), this.call, this.signal)
+      const callId = `${this.passId}.${++this.calls}`
+      this.inFlight = callId
+      const reply = await callApp(this.urlFor(next.stepId), this.body(next, callId), this.call, this.signal).finally(() => (this.inFlight = undefined))
       if (this.signal.aborted) return { kind: 'aborted' }
       const outcome = this.apply(reply, next)
       if (outcome) return outcome
@@ -112,12 +120,54 @@ class HttpPass {
     return url.href
   }
 
-  private body(call: Call): Record<string, unknown> {
+  /**
+   * Steps a v4 SDK ran in-process during call `callId` and checkpointed (`POST
+   * /v1/checkpoint/:runId/async`), recorded as if a reply had carried them. Steps already
+   * recorded are skipped (the SDK retries a checkpoint it saw fail). Only completed steps are
+   * taken; anything else, an output over the limit or a step past the run's step limit is
+   * refused, and the SDK puts the steps in its reply, where the reply path's rules apply (a
+   * prefix recorded before a refusal is skipped there). Recording does not ask for another
+   * discovery: the call's reply already reflects these steps.
+   */
+  checkpoint(request: CheckpointRequest): CheckpointReceipt {
+    if (this.signal.aborted || request.callId !== this.inFlight) return { kind: 'stale' }
+    let ops: SdkOp[]
+    try {
+      ops = parseOps(request.steps).filter((op) => !this.rows.has(op.id))
+    } catch (error) {
+      if (error instanceof MalformedResponseError) return { kind: 'refused', reason: error.message }
+      throw error
+    }
+    const other = ops.find((op) => op.op !== OP.StepRun && op.op !== OP.Step)
+    if (other) return { kind: 'refused', reason: `op "${other.op}" of step "${stepIdOf(other)}" belongs in the call's reply` }
+    const progressed = this.progressed
+    try {
+      for (const op of ops) {
+        if (jsonOverLimit(JSON.stringify(op.data ?? null), this.options.maxStepOutputBytes)) return { kind: 'refused', reason: `step "${stepIdOf(op)}" returned more than ${this.options.maxStepOutputBytes} bytes of JSON` }
+        if (!this.recorder.canRecordStep()) return { kind: 'refused', reason: 'the run reached its step limit' }
+        this.complete(op, false)
+      }
+    } finally {
+      this.progressed = progressed
+    }
+    return { kind: 'recorded' }
+  }
+
+  private body(call: Call, callId: string): Record<string, unknown> {
     const rows = [...this.rows.values()]
     // As Inngest's ForceStepPlan: once steps ran side by side, or while a step waits for its
     // retry, discovery must plan new steps, not run one (it would run the waiting step early).
     const planOnly = rows.some((row) => row.concurrent || (row.status === 'retrying' && this.recorder.pendingTimer(row.key) !== undefined))
-    return callRequestBody({ runId: this.input.runId, events: this.input.events, rows, attempt: call.attempt, maxAttempts: this.options.maxAttempts, disableImmediateExecution: planOnly })
+    return callRequestBody({
+      runId: this.input.runId,
+      functionId: this.options.functionId,
+      callId,
+      events: this.input.events,
+      rows,
+      attempt: call.attempt,
+      maxAttempts: this.options.maxAttempts,
+      disableImmediateExecution: planOnly,
+    })
   }
 
   /** Records a reply; returns the pass's outcome when the reply ends it. */
