@@ -46,6 +46,8 @@ interface Call {
 }
 
 const DISCOVERY = 'step'
+/** Planned steps called at once at most: a wide `Promise.all` goes in waves, not all its calls at once. */
+const MAX_PARALLEL_CALLS = 10
 /** Each call settles or suspends a step; more calls than this in one pass is an app going in circles. */
 const MAX_CALLS_PER_PASS = 5_000
 
@@ -75,7 +77,7 @@ class HttpPass {
   /** Names this pass's calls (`qi_id`): a checkpoint counts only for the call in flight. */
   private readonly passId = crypto.randomUUID()
   private calls = 0
-  private inFlight: string | undefined
+  private readonly inFlight = new Set<string>()
 
   constructor(
     private readonly options: HttpExecutorOptions,
@@ -100,18 +102,38 @@ class HttpPass {
     let budget = MAX_CALLS_PER_PASS
     for (;;) {
       if (this.signal.aborted) return { kind: 'aborted' }
-      const next = this.queue.shift() ?? (this.progressed ? { stepId: DISCOVERY, attempt: this.input.attempt, concurrent: false } : undefined)
-      if (!next) return { kind: 'suspended' }
-      if (next.stepId === DISCOVERY) this.progressed = false
-      if (--budget < 0) return { kind: 'threw', error: new RunLimitError(`The app kept answering without the run moving on (more than ${MAX_CALLS_PER_PASS} calls in one pass).`) }
-      if (next.stepId !== DISCOVERY && !this.recorder.mayStartStep()) return { kind: 'suspended' }
-      const callId = `${this.passId}.${++this.calls}`
-      this.inFlight = callId
-      const reply = await callApp(this.urlFor(next.stepId), this.body(next, callId), this.call, this.signal).finally(() => (this.inFlight = undefined))
+      const batch = this.nextCalls()
+      if (batch.length === 0) return { kind: 'suspended' }
+      if (batch[0]!.stepId === DISCOVERY) this.progressed = false
+      budget -= batch.length
+      if (budget < 0) return { kind: 'threw', error: new RunLimitError(`The app kept answering without the run moving on (more than ${MAX_CALLS_PER_PASS} calls in one pass).`) }
+      if (batch[0]!.stepId !== DISCOVERY && !this.recorder.mayStartStep()) return { kind: 'suspended' }
+      // Each reply is recorded as it arrives; the first in call order that ends the pass ends it.
+      const outcomes = await Promise.all(batch.map((call) => this.make(call)))
       if (this.signal.aborted) return { kind: 'aborted' }
-      const outcome = this.apply(reply, next)
-      if (outcome) return outcome
+      const ended = outcomes.find((outcome) => outcome !== undefined)
+      if (ended) return ended
     }
+  }
+
+  /**
+   * The calls to make next: planned steps side by side (as Inngest runs a `Promise.all`'s steps,
+   * up to MAX_PARALLEL_CALLS at once), else discovery once a step settled since the last one.
+   */
+  private nextCalls(): Call[] {
+    if (this.queue[0]?.stepId === DISCOVERY) return [this.queue.shift()!]
+    const planned: Call[] = []
+    while (planned.length < MAX_PARALLEL_CALLS && this.queue[0] && this.queue[0].stepId !== DISCOVERY) planned.push(this.queue.shift()!)
+    if (planned.length > 0 || !this.progressed) return planned
+    return [{ stepId: DISCOVERY, attempt: this.input.attempt, concurrent: false }]
+  }
+
+  /** One call, its reply recorded; the pass's outcome when the reply ends it. */
+  private async make(call: Call): Promise<PassOutcome | undefined> {
+    const callId = `${this.passId}.${++this.calls}`
+    this.inFlight.add(callId)
+    const reply = await callApp(this.urlFor(call.stepId), this.body(call, callId), this.call, this.signal).finally(() => this.inFlight.delete(callId))
+    return this.signal.aborted ? undefined : this.apply(reply, call)
   }
 
   private urlFor(stepId: string): string {
@@ -130,7 +152,7 @@ class HttpPass {
    * discovery: the call's reply already reflects these steps.
    */
   checkpoint(request: CheckpointRequest): CheckpointReceipt {
-    if (this.signal.aborted || request.callId !== this.inFlight) return { kind: 'stale' }
+    if (this.signal.aborted || !this.inFlight.has(request.callId)) return { kind: 'stale' }
     let ops: SdkOp[]
     try {
       ops = parseOps(request.steps).filter((op) => !this.rows.has(op.id))

@@ -1,11 +1,11 @@
 /**
- * Checkpointing, the v4 SDK's default: our calls carry `ctx.fn_id`, so the SDK runs the steps it
+ * What a run costs in calls to its app. Parallel steps are called side by side. Checkpointing, the v4 SDK's default: our calls carry `ctx.fn_id`, so the SDK runs the steps it
  * finds in-process, posts each to `/v1/checkpoint/:runId/async` (recorded in the run's object
  * before the answer), and answers the call only with what suspends the run. A run of N steps
  * costs one call per suspension, not one per step. Driven with the real SDK, served in this
  * isolate in signed mode; both directions are counted at the app's edges.
  */
-import { Inngest } from 'inngest'
+import { Inngest, NonRetriableError } from 'inngest'
 import { serve } from 'inngest/cloudflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useAppFetch } from '../../actors/apps/synced-functions.js'
@@ -35,6 +35,17 @@ let held = new Promise<void>((resolve) => (releaseHeld = resolve))
 
 const BIG = 'x'.repeat(1_600_000)
 
+/** Parallel step bodies that started, and the moment all three had: each waits for the others. */
+let started = 0
+let allStarted: () => void = () => {}
+const together = new Promise<void>((resolve) => (allStarted = resolve))
+async function meetTheOthers(name: string): Promise<string> {
+  if (++started === 3) allStarted()
+  const alone = new Promise<never>((_, reject) => setTimeout(() => reject(new NonRetriableError(`${name} ran alone: its siblings were not called beside it`)), 3_000))
+  await Promise.race([together, alone])
+  return name
+}
+
 const functions = [
   client.createFunction({ id: 'twenty', triggers: { event: 'cp/twenty' } }, async ({ step }) => {
     let total = 0
@@ -56,6 +67,10 @@ const functions = [
     const sizes: number[] = []
     for (const id of ['l1', 'l2', 'l3']) sizes.push((await step.run(id, () => BIG)).length)
     return sizes
+  }),
+  client.createFunction({ id: 'side-by-side', triggers: { event: 'cp/side-by-side' } }, async ({ step }) => {
+    const names = await Promise.all(['x', 'y', 'z'].map((id) => step.run(id, () => meetTheOthers(id))))
+    return step.run('joined', () => names.join('+'))
   }),
   client.createFunction({ id: 'held', triggers: { event: 'cp/held' } }, async ({ step }) => {
     await step.run('first', () => (ran('held:first'), 1))
@@ -118,6 +133,14 @@ describe('checkpointing with the official v4 SDK', () => {
     expect(run.output).toBe(3)
     expect(calls.get('cp-app-classic')).toBe(4) // a, b, c, then the return
     expect(checkpointsOf(runId)).toHaveLength(0)
+  })
+
+  it('calls parallel steps side by side: each body waits for its siblings to start', async () => {
+    const runId = await runIdFor(await sendEvent('cp/side-by-side', {}), 'cp-app-side-by-side')
+    const run = await waitForRun(runId, (r) => r.status !== 'Running' && r.status !== 'Queued', 10_000)
+    expect({ status: run.status, error: run.error }).toEqual({ status: 'Completed', error: undefined })
+    expect(run.output).toBe('x+y+z')
+    expect(run.steps.map((s) => s.id).sort()).toEqual(['joined', 'x', 'y', 'z'])
   })
 
   it('sends use_api once the memo outgrows a request, and the SDK fetches it from /v0/runs', async () => {
