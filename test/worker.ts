@@ -25,6 +25,7 @@ import './fixtures/retry-semantics-functions.js'
 import './fixtures/signal-functions.js'
 import './fixtures/step-fetch-group-ai-functions.js'
 import './fixtures/executor-functions.js'
+import './fixtures/invoke-any-functions.js'
 import { DEAD_LETTER_QUEUE, recordDeadLetters } from './fixtures/dead-letters.js'
 import { webhooks } from './fixtures/webhook-functions.js'
 

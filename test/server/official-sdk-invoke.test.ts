@@ -1,0 +1,57 @@
+/**
+ * `step.invoke` across apps: an app on the official v4 SDK invokes a function of another synced
+ * app, and a worker's own function invokes a synced one (the way back, an app invoking a worker's
+ * function, is in official-sdk-flow.test.ts). Two apps served in this isolate at two hosts.
+ */
+import { referenceFunction } from 'inngest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { INVOKE_ANY_FUNCTION_ID } from '../fixtures/invoke-any-functions.js'
+import { runIdFor, sendEvent, waitForRun } from '../fixtures/runs.js'
+import { officialClient, servedApp } from './official-app.js'
+
+const billing = officialClient('wk-billing')
+const shipping = officialClient('wk-shipping')
+
+const quote = billing.createFunction({ id: 'quote', triggers: { event: 'wk-billing/quote' } }, async ({ event, step }) => {
+  const { items } = event.data as { items: number }
+  return step.run('price', () => ({ cents: items * 250 }))
+})
+const ship = shipping.createFunction({ id: 'ship', triggers: { event: 'wk-shipping/ship' } }, async ({ event, step }) => {
+  const { items } = event.data as { items: number }
+  const price = await step.invoke('quote', { function: referenceFunction({ appId: 'wk-billing', functionId: 'quote' }), data: { items } })
+  return step.run('label', () => ({ label: `${items} item(s)`, price }))
+})
+
+const APPS: Record<string, typeof fetch> = {
+  'billing.test': servedApp(billing, [quote]),
+  'shipping.test': servedApp(shipping, [ship]),
+}
+const network = ((input: RequestInfo | URL, init?: RequestInit) => {
+  const request = new Request(input, init)
+  const app = APPS[new URL(request.url).host]
+  return app ? app(request) : Promise.reject(new TypeError(`no app at ${request.url}`))
+}) as typeof fetch
+
+describe('invoke across apps', () => {
+  beforeAll(async () => {
+    useAppFetch(network)
+    for (const host of Object.keys(APPS)) {
+      expect(await (await network(`http://${host}/api/inngest`, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
+    }
+  })
+  afterAll(() => useAppFetch(undefined))
+
+  it('runs a function of another synced app and hands its result back', async () => {
+    const runId = await runIdFor(await sendEvent('wk-shipping/ship', { items: 3 }), 'wk-shipping-ship')
+    const run = await waitForRun(runId, (r) => r.status === 'Completed', 10_000)
+    expect(run.output).toEqual({ label: '3 item(s)', price: { cents: 750 } })
+  })
+
+  it('lets a worker’s own function invoke a synced one', async () => {
+    const data = { appId: 'wk-billing', functionId: 'quote', data: { items: 2 } }
+    const runId = await runIdFor(await sendEvent('shop/invoke-any', data), INVOKE_ANY_FUNCTION_ID)
+    const run = await waitForRun(runId, (r) => r.status === 'Completed', 10_000)
+    expect(run.output).toEqual({ cents: 500 })
+  })
+})
