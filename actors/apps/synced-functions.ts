@@ -9,7 +9,7 @@
  */
 import { DEFAULT_LIMITS, type RunnableFunction } from '../engine/function-definition.js'
 import { HttpExecutor } from '../engine/http-executor/http-executor.js'
-import { failureHandlerId, findFunction, registerFunctions, type Registration } from '../registry.js'
+import { failureHandlerId, findFunction, registerFunctions, type FunctionOrigin, type Registration } from '../registry.js'
 import { appRegistryStub, type AppRegistryEnv } from './app-registry-actor.js'
 import type { SyncedApp, SyncedFunction } from './synced-app.js'
 
@@ -27,8 +27,8 @@ const SYNCED_DEFINITION = 'inngest.do/synced-app-function'
 export const DEFAULT_MAX_AGE_MS = 1_000
 
 let loaded: { version: number; checkedAt: number } | undefined
-/** Composite ids this isolate registered from synced apps, with the app each came from. */
-const registeredHere = new Map<string, string>()
+/** Composite ids this isolate registered from synced apps, with the origin each was registered with. */
+const registeredHere = new Map<string, FunctionOrigin>()
 /** The functions registered from synced apps: an onFailure function is found by its synced id (`<id>-failure`), registered under another (`<id>:failure`). */
 const syncedRunnables = new WeakSet<RunnableFunction>()
 /** Test seam: how executors reach apps (an app served in the same isolate); `fetch` when unset. */
@@ -78,29 +78,25 @@ export function registerSyncedApps(apps: readonly SyncedApp[], env: SyncedFuncti
     for (const fn of app.functions) {
       const id = fn.failureOf ? failureHandlerId(fn.failureOf) : fn.compositeId
       current.add(id)
-      registerOne(id, app.id, fn, runnable(fn, env))
+      registerOne({ id, fn: runnable(fn, env), origin: { appId: app.id, functionId: fn.slug, definition: SYNCED_DEFINITION, ...(fn.failureOf ? { generated: 'onFailure' as const } : {}) } })
     }
   }
-  for (const [id, appId] of registeredHere) {
+  for (const [id, origin] of registeredHere) {
     if (current.has(id)) continue
     const fn = findFunction(id)
-    if (fn && fn.options.triggers.length > 0) registerOne(id, appId, undefined, { ...fn, options: { ...fn.options, triggers: [] } })
+    // Under the origin it was registered with: the registry takes it as the same function.
+    if (fn && fn.options.triggers.length > 0) registerOne({ id, fn: { ...fn, options: { ...fn.options, triggers: [] } }, origin })
   }
 }
 
-function registerOne(id: string, appId: string, fn: SyncedFunction | undefined, runnableFn: RunnableFunction): void {
-  const registration: Registration = {
-    id,
-    fn: runnableFn,
-    origin: { appId, functionId: fn?.slug ?? id, definition: SYNCED_DEFINITION, ...(fn?.failureOf ? { generated: 'onFailure' as const } : {}) },
-  }
+function registerOne(registration: Registration & { readonly origin: FunctionOrigin }): void {
   try {
     registerFunctions([registration])
-    registeredHere.set(id, appId)
-    syncedRunnables.add(runnableFn)
+    registeredHere.set(registration.id, registration.origin)
+    syncedRunnables.add(registration.fn)
   } catch (error) {
     // The worker's own function holds the id (the sync refuses that; an older sync may not have).
-    console.error(`inngest.do: synced function ${id} of app ${appId} was not registered:`, (error as Error).message)
+    console.error(`inngest.do: synced function ${registration.id} of app ${registration.origin.appId} was not registered:`, (error as Error).message)
   }
 }
 

@@ -137,8 +137,8 @@ describe('checkpointing with the official v4 SDK', () => {
 
   it('calls parallel steps side by side: each body waits for its siblings to start', async () => {
     const runId = await runIdFor(await sendEvent('cp/side-by-side', {}), 'cp-app-side-by-side')
-    const run = await waitForRun(runId, (r) => r.status !== 'Running' && r.status !== 'Queued', 10_000)
-    expect({ status: run.status, error: run.error }).toEqual({ status: 'Completed', error: undefined })
+    const run = await waitForRun(runId, (r) => r.status !== 'Running', 10_000)
+    expect({ status: run.status, error: run.snapshot?.context.error }).toEqual({ status: 'Completed', error: null })
     expect(run.output).toBe('x+y+z')
     expect(run.steps.map((s) => s.id).sort()).toEqual(['joined', 'x', 'y', 'z'])
   })
