@@ -4,94 +4,33 @@
  * `INNGEST_DEV=<worker url>` and nothing else changed, `curl -X PUT <app>` syncs it, and events
  * sent to the worker run its functions there, over the SDK's HTTP protocol, to completion.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startOfficialApp, type OfficialApp } from './harness/official-app-process.js'
-import { freezeWorker } from './harness/wrangler-cli.js'
-import { startWranglerDev, type WranglerDev } from './harness/wrangler-dev.js'
+import type { OfficialApp } from './harness/official-app-process.js'
+import { stepsOf, TERMINAL, type Run } from './harness/server-protocol-client.js'
+import { startServerProtocolStack, type ServerProtocolStack } from './harness/server-protocol-stack.js'
+import type { WranglerDev } from './harness/wrangler-dev.js'
 
-const here = (path: string) => resolve(dirname(fileURLToPath(import.meta.url)), path)
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
-const TERMINAL = new Set(['Completed', 'Failed', 'Cancelled'])
-
-interface Run {
-  readonly run_id: string
-  readonly status: string
-  readonly output: unknown
-  readonly error: { name: string; message: string } | null
-  readonly steps?: ReadonlyArray<{ id: string; status: string }>
-}
 
 describe('an app on the official SDK, synced to inngest.do', () => {
-  let workDir: string
+  let stack: ServerProtocolStack
   let dev: WranglerDev
   let app: OfficialApp
   let passed = false
 
-  async function send(name: string, data: Record<string, unknown>): Promise<string> {
-    const response = await fetch(`${dev.url}/e/dev`, { method: 'POST', body: JSON.stringify({ name, data }) })
-    const body = (await response.json()) as { ids: string[]; status: number }
-    expect(body.status).toBe(200)
-    return body.ids[0]!
-  }
-
-  /** The one run `eventId` started, once it ended (with its steps, from GET /v1/runs/:id). */
-  async function finishedRun(eventId: string, timeoutMs = 30_000): Promise<Run> {
-    const deadline = Date.now() + timeoutMs
-    let last: unknown
-    while (Date.now() < deadline) {
-      const runs = ((await (await fetch(`${dev.url}/v1/events/${eventId}/runs`)).json()) as { data: Run[] }).data
-      last = runs
-      if (runs.length === 1 && TERMINAL.has(runs[0]!.status)) {
-        return ((await (await fetch(`${dev.url}/v1/runs/${runs[0]!.run_id}`)).json()) as { data: Run }).data
-      }
-      await sleep(200)
-    }
-    throw new Error(`no finished run for event ${eventId} within ${timeoutMs} ms: ${JSON.stringify(last)}\n${dev.logTail(20)}`)
-  }
-
-  /** GET /v1/runs/:id until `accept` holds. */
-  async function runUntil(runId: string, accept: (run: Run) => boolean, timeoutMs = 30_000): Promise<Run> {
-    const deadline = Date.now() + timeoutMs
-    let last: Run | undefined
-    while (Date.now() < deadline) {
-      const response = await fetch(`${dev.url}/v1/runs/${runId}`)
-      last = response.ok ? ((await response.json()) as { data: Run }).data : undefined
-      if (last && accept(last)) return last
-      await sleep(200)
-    }
-    throw new Error(`run ${runId} never got there: ${JSON.stringify(last)}\n${dev.logTail(20)}`)
-  }
-
+  const send = (name: string, data: Record<string, unknown>) => stack.client.send(name, data)
+  const finishedRun = (eventId: string) => stack.client.finishedRun(eventId)
+  const runUntil = (runId: string, accept: (run: Run) => boolean) => stack.client.runUntil(runId, accept)
   /** The id of a run of official-app-cancellable, once it sleeps. */
-  async function sleepingRun(tag: string): Promise<string> {
-    const eventId = await send('official/cancellable', { tag })
-    const deadline = Date.now() + 30_000
-    while (Date.now() < deadline) {
-      const [run] = ((await (await fetch(`${dev.url}/v1/events/${eventId}/runs`)).json()) as { data: Run[] }).data
-      if (run) return (await runUntil(run.run_id, (r) => (r.steps ?? []).some((step) => step.id === 'nap'))).run_id
-      await sleep(200)
-    }
-    throw new Error(`no run for event ${eventId}`)
-  }
-
-  const stepsOf = (run: Run) => (run.steps ?? []).map((step) => `${step.id}:${step.status}`)
+  const sleepingRun = async (tag: string) => stack.client.runAtStep(await send('official/cancellable', { tag }), 'nap')
 
   beforeAll(async () => {
-    workDir = await mkdtemp(join(tmpdir(), 'inngest-server-protocol-'))
-    const config = await freezeWorker(here('../../wrangler.toml'), workDir)
-    dev = await startWranglerDev({ config, persistTo: join(workDir, 'state'), vars: {}, logFile: join(workDir, 'wrangler.log'), workDir })
-    app = await startOfficialApp({ INNGEST_DEV: dev.url }, join(workDir, 'app.log'))
+    stack = await startServerProtocolStack('official-app.ts', 'server-protocol')
+    ;({ dev, app } = stack)
   }, 180_000)
 
   afterAll(async () => {
-    await app?.kill()
-    await dev?.kill()
-    if (passed) await rm(workDir, { recursive: true, force: true })
-    else console.log(`server-protocol test: kept ${workDir} (wrangler.log, app.log)`)
+    await stack?.stop(passed)
   })
 
   it('syncs with curl -X PUT <app>: the SDK registers its functions at /fn/register', async () => {

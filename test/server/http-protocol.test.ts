@@ -7,7 +7,7 @@ import { callRequestBody, memoOf } from '../../actors/engine/http-executor/call-
 import { canonicalJson } from '../../actors/engine/http-executor/canonical-json.js'
 import { invokeRequest, sleepWakeAt, waitRequest } from '../../actors/engine/http-executor/op-requests.js'
 import { keyWithoutPrefix, signatureHeader, signatureProblem } from '../../actors/engine/http-executor/request-signature.js'
-import { MalformedResponseError, parseOps, stepIdOf } from '../../actors/engine/http-executor/sdk-ops.js'
+import { MalformedResponseError, parseOps, stepIdOf, withClassName } from '../../actors/engine/http-executor/sdk-ops.js'
 import { readReply } from '../../actors/engine/http-executor/sdk-reply.js'
 import { retryTime } from '../../actors/engine/http-executor/http-executor.js'
 import type { StepRow } from '../../actors/storage/step-row.js'
@@ -67,6 +67,13 @@ describe('the call body', () => {
 })
 
 describe('replies', () => {
+  it('names an error by the class its stack names when the SDK (v3) calls it plain "Error"', () => {
+    expect(withClassName({ name: 'Error', message: 'x', stack: 'NonRetriableError: x\n    at f' })).toEqual({ name: 'NonRetriableError', message: 'x', stack: 'NonRetriableError: x\n    at f' })
+    expect(withClassName({ name: 'Error', message: 'x', stack: 'Error: x' })).toEqual({ name: 'Error', message: 'x', stack: 'Error: x' })
+    expect(withClassName({ name: 'TypeError', message: 'x', stack: 'RangeError: x' })).toMatchObject({ name: 'TypeError' })
+    expect(withClassName('boom')).toBe('boom')
+  })
+
   it('reads 200 as the output, 206 as ops, errors with their retry rule', () => {
     expect(readReply({ status: 200, headers: headers(SDK), body: '{"ok":1}' })).toEqual({ kind: 'returned', output: { ok: 1 } })
     expect(readReply({ status: 200, headers: headers(SDK), body: '' })).toEqual({ kind: 'returned', output: null })

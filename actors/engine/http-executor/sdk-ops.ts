@@ -61,12 +61,27 @@ export function parseOps(body: unknown): SdkOp[] {
       ...(isRecord(opts) ? { opts } : {}),
       hasData: 'data' in item,
       ...('data' in item ? { data: item.data } : {}),
-      ...('error' in item ? { error: item.error } : {}),
+      ...('error' in item ? { error: withClassName(item.error) } : {}),
       ...(isRecord(userland) && typeof userland.id === 'string'
         ? { userland: { id: userland.id, ...(typeof userland.index === 'number' ? { index: userland.index } : {}) } }
         : {}),
     }
   })
+}
+
+/** `Name: …` on a stack's first line: the class that threw. */
+const STACK_HEAD = /^([A-Za-z_$][\w$]*): /
+
+/**
+ * A serialized error named by its class. SDK v3 names every error it serializes "Error"
+ * (serialize-error-cjs reads `name` off the prototype, where a subclass that sets `this.name`
+ * in its constructor has none), so a `NonRetriableError` arrives as `{ name: "Error", stack:
+ * "NonRetriableError: …" }`; the stack's head still names the class, and v4 sends that name.
+ */
+export function withClassName<T>(error: T): T {
+  if (!isRecord(error) || error.name !== 'Error' || typeof error.stack !== 'string') return error
+  const thrownAs = STACK_HEAD.exec(error.stack)?.[1]
+  return thrownAs && thrownAs !== 'Error' ? { ...error, name: thrownAs } : error
 }
 
 /** The user's id of the step an op names (its display id), for step rows and errors. */

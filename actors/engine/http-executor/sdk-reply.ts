@@ -3,7 +3,7 @@
  * protocol reference §2.6; server `httpdriver/util.go ShouldRetry`). Pure: the executor decides
  * what each reply records.
  */
-import { MalformedResponseError, parseOps, type SdkOp } from './sdk-ops.js'
+import { MalformedResponseError, parseOps, withClassName, type SdkOp } from './sdk-ops.js'
 
 /** The app's answer, classified. */
 export type SdkReply =
@@ -78,7 +78,7 @@ function errorOf(status: number, body: string): ReplyError {
   } catch {
     parsed = undefined
   }
-  const value = parsed as { name?: unknown; message?: unknown; stack?: unknown; error?: unknown } | undefined
+  const value = withClassName(parsed) as { name?: unknown; message?: unknown; stack?: unknown; error?: unknown } | undefined
   if (value && typeof value === 'object') {
     const message = typeof value.message === 'string' ? value.message : typeof value.error === 'string' ? value.error : undefined
     if (message !== undefined) {

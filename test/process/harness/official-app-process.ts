@@ -1,6 +1,7 @@
 /**
- * Starts harness/official-app.ts (functions served with the official SDK's `inngest/node`) as a
- * Node process in its own process group, with only the environment a user would set to point it
+ * Starts an app on the official SDK (official-app.ts on v4, official-v3-app.ts on v3, each
+ * serving its functions with the SDK's node adapter) as a Node process in its own process
+ * group, with only the environment a user would set to point it
  * at inngest.do; stopped by SIGKILL of its group, never by name.
  */
 import { spawn } from 'node:child_process'
@@ -12,7 +13,7 @@ import { freePort } from './wrangler-dev.js'
 import { nodeBin, repoRoot } from './wrangler-cli.js'
 
 const READY_TIMEOUT_MS = 30_000
-const script = join(dirname(fileURLToPath(import.meta.url)), 'official-app.ts')
+const harnessDir = dirname(fileURLToPath(import.meta.url))
 
 export interface OfficialApp {
   readonly pid: number
@@ -23,8 +24,12 @@ export interface OfficialApp {
   kill(): Promise<void>
 }
 
-/** Starts the app with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens. */
-export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string): Promise<OfficialApp> {
+/**
+ * Starts the app `scriptName` (a file of this folder that prints "official app ready" once it
+ * listens on PORT) with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens.
+ */
+export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string, scriptName = 'official-app.ts'): Promise<OfficialApp> {
+  const script = join(harnessDir, scriptName)
   const port = await freePort()
   const child = spawn(nodeBin, ['--experimental-strip-types', '--no-warnings', script], {
     cwd: repoRoot,
