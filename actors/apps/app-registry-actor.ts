@@ -67,15 +67,19 @@ export class AppRegistryActor extends DurableObject<Record<string, never>> {
     return row ? (JSON.parse(row.record) as SyncedApp) : null
   }
 
-  /** Forgets an app: its functions get no new runs (runs in flight keep the config they started with). */
-  remove(id: string): boolean {
+  /**
+   * Forgets an app: its functions get no new runs (runs in flight keep the config they started with).
+   * @returns the app as it was synced last, or null if no app has that id
+   */
+  remove(id: string): SyncedApp | null {
     const sql = this.ctx.storage.sql
-    let removed = false
-    this.ctx.storage.transactionSync(() => {
-      removed = sql.exec('DELETE FROM inngest_apps WHERE id = ?', id).rowsWritten > 0
-      if (removed) sql.exec('UPDATE inngest_apps_version SET version = version + 1 WHERE id = 1')
+    return this.ctx.storage.transactionSync(() => {
+      const removed = this.app(id)
+      if (!removed) return null
+      sql.exec('DELETE FROM inngest_apps WHERE id = ?', id)
+      sql.exec('UPDATE inngest_apps_version SET version = version + 1 WHERE id = 1')
+      return removed
     })
-    return removed
   }
 }
 

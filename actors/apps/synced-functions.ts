@@ -4,8 +4,9 @@
  * kept per isolate: a caller checks the registry's version (one small RPC) at most once per
  * `maxAgeMs`, and loads the apps again only when it moved.
  *
- * A function a later sync dropped stays registered without triggers: no event starts it, and a
- * run in flight still finds it (with the URL it started with) and finishes.
+ * A function a later sync dropped, or whose app was removed (`DELETE /v1/apps/:appId`), stays
+ * registered without triggers: no event starts it, and a run in flight still finds it (with the
+ * URL it started with) and finishes.
  */
 import { DEFAULT_LIMITS, type RunnableFunction } from '../engine/function-definition.js'
 import { HttpExecutor } from '../engine/http-executor/http-executor.js'

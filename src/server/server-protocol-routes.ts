@@ -3,12 +3,19 @@
  * - `POST /fn/register`: the SDK's out-of-band sync (after `curl -X PUT <app>/api/inngest`),
  *   answered as the SDK reads it (`{ status, error, modified }`); Bearer signing key (hashed, as
  *   the SDK sends it) outside dev mode.
+ * - `POST /v1/signals` `{ signal, data }`: the SDK's `inngest.sendSignal` (and `step.sendSignal`),
+ *   delivered to the run waiting for it: `{ data: { run_id } }`, or 404 when none waits; Bearer
+ *   signing key as for `/fn/register`.
  * - `POST /v1/apps` `{ url }`: adds or resyncs the app served there (in-band sync).
  * - `GET /v1/apps`, `GET /v1/apps/:appId/functions`: what is synced.
+ * - `DELETE /v1/apps/:appId`: removes an app; its functions start no new runs, and runs in flight
+ *   finish as they began.
  */
 import { Hono } from 'hono'
 import { appRegistryStub } from '../../actors/apps/app-registry-actor.js'
 import type { SyncedApp } from '../../actors/apps/synced-app.js'
+import { ensureSyncedFunctions } from '../../actors/apps/synced-functions.js'
+import { checkSignal, deliverSignal } from '../../actors/events/signals.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import { carriesSdkKey, requireSigningKey } from '../routes/auth.js'
 import { RouteError } from '../routes/route-error.js'
@@ -54,6 +61,24 @@ export const serverProtocolRoutes = new Hono<Env>()
     const reply = await syncApp(c.env, body, 'out_of_band')
     return c.json(reply, reply.status as 200)
   })
+  .post('/v1/signals', async (c) => {
+    // The SDK reads an error answer as `{ error, status }` (inngest-js api/schema.ts), and a 404 as "no run waits".
+    const refuse = (status: 400 | 401 | 404, error: string, fix?: string) => c.json({ status, error, ...(fix ? { fix } : {}) }, status)
+    if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
+      return refuse(401, 'Unauthorized', 'the SDK sends Authorization: Bearer <its signing key, hashed>: give the app the INNGEST_SIGNING_KEY this worker has')
+    }
+    const body = (await c.req.json().catch(() => undefined)) as { signal?: unknown; data?: unknown } | undefined
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'the body must be a JSON object', 'send { "signal": "<name>", "data": <any JSON> }')
+    try {
+      checkSignal(body.signal, body.data, 'POST /v1/signals')
+    } catch (error) {
+      return refuse(400, (error as Error).message)
+    }
+    const signal = body.signal as string
+    const { runId } = await deliverSignal(c.env, signal, body.data)
+    if (!runId) return refuse(404, `no run is waiting for signal "${signal}"`, 'a signal reaches only a run already in step.waitForSignal for it; send it once the wait has begun')
+    return c.json({ data: { run_id: runId } })
+  })
   .use('/v1/apps', requireSigningKey)
   .use('/v1/apps/*', requireSigningKey)
   .post('/v1/apps', async (c) => {
@@ -84,4 +109,12 @@ export const serverProtocolRoutes = new Hono<Env>()
       config: fn.config,
     }))
     return c.json({ data, metadata: metadata() })
+  })
+  .delete('/v1/apps/:appId', async (c) => {
+    const appId = c.req.param('appId')
+    const removed = await appsOf(c.env).remove(appId)
+    if (!removed) throw new RouteError(404, `app ${appId} is not synced`, { field: 'appId', fix: 'GET /v1/apps lists the synced apps' })
+    // This isolate at once; the others at their next version check (within a second).
+    await ensureSyncedFunctions(c.env, { maxAgeMs: 0 })
+    return c.json({ data: { id: removed.id, removed: true, functions: removed.functions.map((fn) => fn.compositeId) } })
   })

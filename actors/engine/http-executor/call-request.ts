@@ -11,6 +11,7 @@
  */
 import type { RunEventPayload } from '../executor.js'
 import { jsonOverLimit } from '../jsonify.js'
+import { sdkMemoRow } from './signal-op.js'
 import type { StepRow } from '../../storage/step-row.js'
 
 /** A settled step as the SDK memoizes it: `{ data }` or `{ error }`. */
@@ -35,6 +36,7 @@ export interface CallInput {
 /** The memo of settled steps and their keys in the order they settled (the SDK replays in that order). */
 export function memoOf(rows: Iterable<StepRow>): { steps: Record<string, MemoValue>; stack: string[] } {
   const settled = [...rows]
+    .map(sdkMemoRow)
     .filter((row) => row.status === 'completed' || row.status === 'failed')
     .sort((a, b) => (a.endedAt ?? 0) - (b.endedAt ?? 0) || a.position - b.position)
   const steps: Record<string, MemoValue> = {}

@@ -14,9 +14,11 @@ import type { CheckpointReceipt, CheckpointRequest, Executor, PassHandle, PassIn
 import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
 import { callApp, type AppCallOptions } from './app-call.js'
 import { callRequestBody } from './call-request.js'
+import { gatewayRequestOf, performGateway, type GatewayCall } from './gateway-request.js'
 import { invokeRequest, sleepWakeAt, waitRequest } from './op-requests.js'
 import { MalformedResponseError, OP, parseOps, stepIdOf, type SdkOp } from './sdk-ops.js'
 import type { ReplyError, SdkReply } from './sdk-reply.js'
+import { signalWaitOf, signalWaitRequest } from './signal-op.js'
 
 /** How long one call may take by default before it counts as a failed attempt. */
 export const DEFAULT_CALL_TIMEOUT_MS = 5 * 60_000
@@ -71,6 +73,8 @@ class HttpPass {
   /** Step rows as they stand: the memo the pass began with, plus what it recorded. */
   private readonly rows: Map<string, StepRow>
   private readonly queue: Call[] = []
+  /** `step.fetch` requests the replies asked for, made before the next calls. */
+  private readonly gateways: Array<{ readonly op: SdkOp; readonly concurrent: boolean }> = []
   private readonly call: AppCallOptions
   /** A step settled since the last discovery: discover again once the queue drains. */
   private progressed = false
@@ -111,9 +115,39 @@ class HttpPass {
       // Each reply is recorded as it arrives; the first in call order that ends the pass ends it.
       const outcomes = await Promise.all(batch.map((call) => this.make(call)))
       if (this.signal.aborted) return { kind: 'aborted' }
-      const ended = outcomes.find((outcome) => outcome !== undefined)
+      const ended = outcomes.find((outcome) => outcome !== undefined) ?? (await this.fetchGateways())
       if (ended) return ended
     }
+  }
+
+  /**
+   * Makes the `step.fetch` requests the replies asked for, side by side, and records each answer
+   * as its step's data (gateway-request.ts); then the pass discovers again with them memoized.
+   */
+  private async fetchGateways(): Promise<PassOutcome | undefined> {
+    const due = this.gateways.splice(0)
+    if (due.length === 0) return undefined
+    // As before a planned step's call: without its concurrency lease the run waits for the next pass.
+    if (!this.recorder.mayStartStep()) return { kind: 'suspended' }
+    const lastAttempt = this.input.attempt + 1 >= this.options.maxAttempts
+    const answers = await Promise.all(
+      due.map(({ op }) => {
+        const call: GatewayCall = { stepId: stepIdOf(op), request: gatewayRequestOf(op), lastAttempt, maxStepOutputBytes: this.options.maxStepOutputBytes, timeoutMs: this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS }
+        return performGateway(call, this.call.fetch, this.signal)
+      }),
+    )
+    if (this.signal.aborted) return { kind: 'aborted' }
+    for (const [index, answer] of answers.entries()) {
+      const { op, concurrent } = due[index]!
+      if (answer.kind === 'retry') return { kind: 'threw', error: answer.error }
+      const row = this.newRow(op, 'run', concurrent, answer.kind === 'completed' ? { status: 'completed', output: answer.output, endedAt: this.recorder.now() } : { status: 'failed', attempts: 1, error: answer.error, endedAt: this.recorder.now() })
+      if (!row) return this.limitReached()
+      if (answer.kind === 'completed') this.recorder.completeStep(row)
+      else this.recorder.failStep(row, 0, answer.error, true)
+      this.record(row)
+      this.progressed = true
+    }
+    return undefined
   }
 
   /**
@@ -232,6 +266,19 @@ class HttpPass {
         const invoke = invokeRequest(op, this.recorder.now())
         return this.suspend(op, 'invoke', concurrent, (row) => this.recorder.requestInvoke(row, invoke), () => invoke.timeoutAt)
       }
+      case OP.WaitForSignal: {
+        const wait = signalWaitOf(op)
+        return this.suspend(op, 'wait', concurrent, (row) => this.recorder.requestWait(row, signalWaitRequest(wait, row)), wait.timeoutAt)
+      }
+      case OP.Gateway:
+        // step.fetch: made by this object once the current calls' replies are in (fetchGateways).
+        if (!settled && !this.gateways.some((due) => due.op.id === op.id)) this.gateways.push({ op, concurrent })
+        return undefined
+      case OP.AIGateway:
+        return {
+          kind: 'threw',
+          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" uses step.ai.infer (op "AIGateway"), which inngest.do does not run yet. Fix: call the model's API inside step.run, or wrap your client's call in step.ai.wrap.`)),
+        }
       case OP.RunComplete:
         return { kind: 'returned', output: op.data ?? null }
       case OP.DiscoveryRequest:
@@ -240,7 +287,7 @@ class HttpPass {
       default:
         return {
           kind: 'threw',
-          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" asks for op "${op.op}", which inngest.do does not run over HTTP yet (supported: StepRun, StepPlanned, StepError, StepFailed, Sleep, WaitForEvent, InvokeFunction, RunComplete).`)),
+          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" asks for op "${op.op}", which inngest.do does not run over HTTP yet (supported: StepRun, StepPlanned, StepError, StepFailed, Sleep, WaitForEvent, WaitForSignal, InvokeFunction, Gateway, RunComplete).`)),
         }
     }
   }

@@ -1,0 +1,90 @@
+/**
+ * `step.fetch` over HTTP: the `Gateway` op (inngest-js `InngestStepTools.ts` `gatewaySymbol`,
+ * `opts: { url, method, headers, body }`) is a request the run's object makes for the function,
+ * as Inngest's executor does (`executor.go handleGeneratorGateway`):
+ * - any answer, whatever its status, is the step's data: `{ url, status_code, headers, body }`
+ *   (the body as text), from which the SDK builds the `Response` `step.fetch` returns;
+ * - no answer (DNS, connection, timeout) fails the attempt: the run is retried while it has
+ *   attempts left; on its last, the step fails with a `GatewayError` the SDK throws as a StepError.
+ *
+ * The pass makes the request once the replies of its current calls are recorded, then records
+ * the step and discovers again (http-executor.ts).
+ */
+import type { SerializedError } from '../../../machines/index.js'
+import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
+import { MalformedResponseError, stepIdOf, type SdkOp } from './sdk-ops.js'
+
+/** The request a `Gateway` op asks for. */
+export interface GatewayRequest {
+  readonly url: string
+  readonly method: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body?: string
+}
+
+/** A `Gateway` op's step data, as the SDK reads it (Go `gateway.Response`). */
+export interface GatewayResponse {
+  readonly url: string
+  readonly status_code: number
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+}
+
+/** Reads a `Gateway` op. @throws {MalformedResponseError} naming the step and the fix */
+export function gatewayRequestOf(op: SdkOp): GatewayRequest {
+  const step = `step "${stepIdOf(op)}" (Gateway, step.fetch)`
+  const { url, method, headers, body } = op.opts ?? {}
+  if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new MalformedResponseError(`${step} has no http(s) opts.url (got ${JSON.stringify(url)})`)
+  }
+  if (body !== undefined && body !== null && typeof body !== 'string') {
+    throw new MalformedResponseError(`${step}: the request body must be a string (got ${typeof body}). Fix: pass body: JSON.stringify(value), or text.`)
+  }
+  const headerMap: Record<string, string> = {}
+  if (typeof headers === 'object' && headers !== null) for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') headerMap[name] = value
+  return {
+    url,
+    // As Inngest: a request without a method is a POST (the SDK always names one, "GET" by default).
+    method: typeof method === 'string' && method !== '' ? method.toUpperCase() : 'POST',
+    headers: headerMap,
+    ...(typeof body === 'string' && body !== '' ? { body } : {}),
+  }
+}
+
+/** A `Gateway` op to perform for step `stepId`, and what bounds it. */
+export interface GatewayCall {
+  readonly stepId: string
+  readonly request: GatewayRequest
+  /** The run's last attempt: a request that gets no answer fails the step, not the attempt. */
+  readonly lastAttempt: boolean
+  readonly maxStepOutputBytes: number
+  readonly timeoutMs: number
+}
+
+/** How a gateway request ended: the step's data, its error, or an attempt to retry. */
+export type GatewayOutcome =
+  | { readonly kind: 'completed'; readonly output: string }
+  | { readonly kind: 'failed'; readonly error: SerializedError }
+  | { readonly kind: 'retry'; readonly error: Error }
+
+/** Makes the request of `due`; `signal` aborts it (the run was cancelled: the rejection passes on). */
+export async function performGateway(due: GatewayCall, fetcher: typeof fetch, signal: AbortSignal): Promise<GatewayOutcome> {
+  const { request } = due
+  const deadline = AbortSignal.any([signal, AbortSignal.timeout(due.timeoutMs)])
+  let answer: GatewayResponse
+  try {
+    const response = await fetcher(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), signal: deadline })
+    answer = { url: request.url, status_code: response.status, headers: Object.fromEntries(response.headers), body: await response.text() }
+  } catch (error) {
+    if (signal.aborted) throw error
+    const reason = deadline.aborted ? `no answer within ${Math.round(due.timeoutMs / 1000)} s` : ((error as Error).message ?? String(error))
+    const failure = { name: 'GatewayError', message: `Error making gateway request: ${request.method} ${request.url}: ${reason}` }
+    if (due.lastAttempt) return { kind: 'failed', error: failure }
+    return { kind: 'retry', error: Object.assign(new Error(failure.message), { name: failure.name }) }
+  }
+  const output = JSON.stringify(answer)
+  if (jsonOverLimit(output, due.maxStepOutputBytes)) {
+    return { kind: 'failed', error: { name: 'RunLimitError', message: `Step "${due.stepId}" (step.fetch) got ${jsonByteLength(output)} bytes of response, over the ${due.maxStepOutputBytes}-byte step output limit.` } }
+  }
+  return { kind: 'completed', output }
+}
