@@ -49,7 +49,7 @@ export interface ClientOptions {
   checkpointing?: CheckpointingOptions
   /** @deprecated in the official SDK too; see `checkpointing`. */
   experimentalCheckpointing?: CheckpointingOptions
-  /** Not applicable: runs start inside the worker, with no request from Inngest to verify. The REST API uses the `INNGEST_SIGNING_KEY` secret. */
+  /** Sent as the Bearer token of `sendSignal` over HTTP (with `baseUrl`); runs start inside the worker, with no request from Inngest to verify. */
   signingKey?: string
   /** Not applicable, as `signingKey`. */
   signingKeyFallback?: string

@@ -16,6 +16,7 @@ import type { EventForTriggers, EventMap, FunctionConfig, HandlerContext, Sendab
 import { runWithAmbientStep } from '../actors/engine/ambient-step.js'
 import { checkSignal, deliverSignal, signalEnvInWorker, signalOutsideWorker } from '../actors/events/signals.js'
 import { checkClientOptions, type ClientOptions } from './client-options.js'
+import { postSignal } from './http-event-sender.js'
 import { withFunctionReferences } from './function-reference.js'
 import type { MiddlewareContext } from './middleware/middleware-context.js'
 import { prepareMiddleware, type MiddlewareEntry, type PreparedMiddleware } from './middleware/middleware-stack.js'
@@ -149,7 +150,9 @@ export class Inngest<const Options extends ClientOptions = ClientOptions> {
    */
   async sendSignal({ signal, data }: SendSignalOptions): Promise<SendSignalResponse> {
     checkSignal(signal, data, 'inngest.sendSignal')
-    const env = this.options.baseUrl ? undefined : await signalEnvInWorker()
+    const { baseUrl } = this.options
+    if (baseUrl) return postSignal(signal, data, { ...this.options, baseUrl })
+    const env = await signalEnvInWorker()
     if (!env) throw signalOutsideWorker('inngest.sendSignal')
     return deliverSignal(env, signal, data)
   }

@@ -33,3 +33,22 @@ export async function postEvents(events: readonly RunEventPayload[], options: Ht
   if (!response.ok || body?.status !== 200) throw new Error(`inngest.send: ${url.origin} answered ${response.status}: ${text}`)
   return body.ids ?? events.map((event) => event.id)
 }
+
+/**
+ * Posts a signal to `baseUrl`'s `POST /v1/signals`, as the official SDK's `sendSignal` does,
+ * with the signing key as its Bearer token when the client has one (dev mode needs none).
+ * @returns the run that received it, or `runId: undefined` when none waits (404)
+ */
+export async function postSignal(signal: string, data: unknown, options: HttpOptions & Pick<ClientOptions, 'signingKey'>): Promise<{ runId: string | undefined }> {
+  const base = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`
+  const url = new URL('v1/signals', base)
+  const headers: Record<string, string> = { 'content-type': 'application/json' }
+  if (options.signingKey) headers.authorization = `Bearer ${options.signingKey}`
+  if (options.env) headers['x-inngest-env'] = options.env
+  const response = await (options.fetch ?? fetch)(url, { method: 'POST', headers, body: JSON.stringify({ signal, data }) })
+  const text = await response.text()
+  if (response.status === 404) return { runId: undefined }
+  const runId = response.ok ? (JSON.parse(text) as { data?: { run_id?: string } }).data?.run_id : undefined
+  if (!runId) throw new Error(`inngest.sendSignal: ${url.origin} answered ${response.status}: ${text}`)
+  return { runId }
+}

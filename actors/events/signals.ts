@@ -83,9 +83,8 @@ export async function signalEnvInWorker(): Promise<ShardedStreamEnv | undefined>
 /** The error for a signal sent where the worker's bindings are not (a client with `baseUrl`, another host). */
 export function signalOutsideWorker(caller: string): TypeError {
   return new TypeError(
-    `${caller}: signals are delivered inside the worker (INNGEST_EVENT_STREAMS and INNGEST_RUNS bound); ` +
-      "inngest.do does not serve the official SDK's POST /v1/signals yet, so a client with baseUrl (or outside a worker) cannot send one. " +
-      'Fix: call sendSignal in the worker that serves your functions (a route, a step, a queue handler).',
+    `${caller}: outside the worker that serves your functions, a signal goes over HTTP (POST /v1/signals), and this client has no baseUrl to send it to. ` +
+      "Fix: call sendSignal in that worker (a route, a step, a queue handler), or give the client baseUrl (the worker's URL) and signingKey.",
   )
 }
 

@@ -1,10 +1,12 @@
 import { evictDurableObject, runDurableObjectAlarm } from 'cloudflare:test'
+import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { Inngest } from '../../src/index.js'
 import { inngest } from '../fixtures/seed-functions.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { stateOf, testEnv, trigger, waitForRun } from '../fixtures/runs.js'
 
+const SIGNING_KEY = 'signkey-test-0123456789' // test/wrangler.toml
 const rawStub = (runId: string) => testEnv.INNGEST_RUNS.get(testEnv.INNGEST_RUNS.idFromName(runId))
 
 /** Starts a run waiting for `signal` and resolves once its wait is registered. */
@@ -110,8 +112,15 @@ describe('step.waitForSignal and inngest.sendSignal', () => {
     await expect(inngest.sendSignal({ signal: '' })).rejects.toThrow(/signal must be a non-empty string/)
   })
 
-  it('refuses to send over HTTP, naming the missing /v1/signals route', async () => {
-    const remote = new Inngest({ id: 'remote', baseUrl: 'https://inngest.example' })
-    await expect(remote.sendSignal({ signal: 'x' })).rejects.toThrow(/POST \/v1\/signals/)
+  it('sends over HTTP with baseUrl (POST /v1/signals, the signing key as Bearer), as the official SDK does', async () => {
+    const worker = (exports as unknown as { default: Fetcher }).default
+    const remote = new Inngest({ id: 'remote', baseUrl: 'http://inngest.test', signingKey: SIGNING_KEY, fetch: ((input: RequestInfo | URL, init?: RequestInit) => worker.fetch(input, init)) as typeof fetch })
+    const signal = uniqueLabel('remote')
+    const runId = await waiter(signal)
+    expect(await remote.sendSignal({ signal, data: { via: 'http' } })).toEqual({ runId })
+    expect((await waitForRun(runId, (r) => r.status === 'Completed')).output).toEqual({ received: { signal, data: { via: 'http' } } })
+    expect(await remote.sendSignal({ signal })).toEqual({ runId: undefined })
+    const unsigned = new Inngest({ id: 'remote', baseUrl: 'http://inngest.test', fetch: remote.options.fetch })
+    await expect(unsigned.sendSignal({ signal })).rejects.toThrow(/answered 401/)
   })
 })
