@@ -5,7 +5,7 @@
  */
 import { DurableObject } from 'cloudflare:workers'
 import type { CheckpointReceipt, CheckpointRequest, RunEventPayload } from './engine/executor.js'
-import { memoOf, type MemoValue } from './engine/http-executor/call-request.js'
+import type { StepRow } from './storage/step-row.js'
 import type { RunnableFunction } from './engine/function-definition.js'
 import type { EventStreamActor } from './event-stream-actor.js'
 import { announceEvents } from './events/announce-events.js'
@@ -115,11 +115,9 @@ export class RunActor extends DurableObject<RunActorEnv> {
     return this.entity ? { kind: 'stale' } : this.host.checkpoint(request)
   }
 
-  /** The trigger events and the settled steps' memo, as the SDK fetches them when a call says `use_api`. */
-  callState(): { events: RunEventPayload[]; steps: Record<string, MemoValue> } {
-    if (this.entity) return { events: [], steps: {} }
-    const { events, rows } = this.host.callState()
-    return { events, steps: memoOf(rows).steps }
+  /** The trigger events and step rows, which the SDK fetches when a call says `use_api`. */
+  callState(): { readonly events: RunEventPayload[]; readonly rows: StepRow[] } {
+    return this.entity ? { events: [], rows: [] } : this.host.callState()
   }
 
   /** This actor's run id: its name (`idFromName(runId)`). */

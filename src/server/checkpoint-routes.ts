@@ -10,6 +10,7 @@
  * All take the app's signing key as the SDK sends it (none in dev mode).
  */
 import { Hono } from 'hono'
+import { memoOf } from '../../actors/engine/http-executor/call-request.js'
 import { runActorStub } from '../../actors/run-actor-stub.js'
 import type { InngestEnv } from '../env.js'
 import { requireSdkKey } from '../routes/auth.js'
@@ -39,5 +40,5 @@ export const checkpointRoutes = new Hono<Env>()
   })
   .post('/v1/checkpoint', durableEndpoints)
   .post('/v1/checkpoint/:runId/steps', durableEndpoints)
-  .get('/v0/runs/:runId/actions', async (c) => c.json((await runActorStub(c.env.INNGEST_RUNS, c.req.param('runId')).callState()).steps))
+  .get('/v0/runs/:runId/actions', async (c) => c.json(memoOf((await runActorStub(c.env.INNGEST_RUNS, c.req.param('runId')).callState()).rows).steps))
   .get('/v0/runs/:runId/batch', async (c) => c.json((await runActorStub(c.env.INNGEST_RUNS, c.req.param('runId')).callState()).events))

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { liveGroupMembers } from './process-group.js'
 import { freePort } from './wrangler-dev.js'
@@ -19,17 +19,19 @@ export interface OfficialApp {
   readonly pid: number
   /** Where the app serves its functions (`…/api/inngest`). */
   readonly url: string
-  /** How often each step body ran (`<function>:<step>:<tag>` → count). */
-  counts(): Promise<Record<string, number>>
+  /** What the app counts at `GET /counts` (the protocol test's app: how often each step body ran, `<function>:<step>:<tag>` → count). */
+  counts<T = Record<string, number>>(): Promise<T>
+  /** The last of its output, for error messages. */
+  logTail(): string
   kill(): Promise<void>
 }
 
 /**
- * Starts the app `scriptName` (a file of this folder that prints "official app ready" once it
- * listens on PORT) with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens.
+ * Starts the app `scriptName` (a file of this folder, or an absolute path, that prints "official
+ * app ready" once it listens on PORT) with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens.
  */
 export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string, scriptName = 'official-app.ts'): Promise<OfficialApp> {
-  const script = join(harnessDir, scriptName)
+  const script = isAbsolute(scriptName) ? scriptName : join(harnessDir, scriptName)
   const port = await freePort()
   const child = spawn(nodeBin, ['--experimental-strip-types', '--no-warnings', script], {
     cwd: repoRoot,
@@ -51,7 +53,8 @@ export async function startOfficialApp(env: Readonly<Record<string, string>>, lo
   const app: OfficialApp = {
     pid,
     url: `${base}/api/inngest`,
-    counts: async () => (await (await fetch(`${base}/counts`)).json()) as Record<string, number>,
+    counts: async <T>() => (await (await fetch(`${base}/counts`)).json()) as T,
+    logTail: () => output.slice(-3_000),
     kill: async () => {
       try {
         process.kill(-pid, 'SIGKILL')
