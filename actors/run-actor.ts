@@ -27,7 +27,7 @@ import type { RunIndexEntry } from '../machines/index.js'
 import { recordRunInIndex } from './run-index/record-run.js'
 import type { RunIndexEnv } from './run-index/run-index-actor.js'
 import type { AppRegistryEnv } from './apps/app-registry-actor.js'
-import { ensureSyncedFunctions } from './apps/synced-functions.js'
+import { ensureSyncedFunctions, isRetiredSyncedFunction } from './apps/synced-functions.js'
 
 export { hostedRunStub, runActorStub, type HostedRunRpc, type RunActorRpc } from './run-actor-stub.js'
 
@@ -83,6 +83,10 @@ export class RunActor extends DurableObject<RunActorEnv> {
   async start(request: StartRunRequest): Promise<RunStatusSummary> {
     // A synced app's function is loaded into this isolate's registry first (no call for the worker's own).
     if (!this.resolve(request.functionId)) await ensureSyncedFunctions(this.env)
+    const registered = findFunction(request.functionId) // as registered: resolve() hands out a copy
+    if (registered && isRetiredSyncedFunction(registered) && this.host.status().status === 'Unknown') {
+      throw new TypeError(`Function "${request.functionId}" was removed from its app (at its last sync, or with DELETE /v1/apps): it starts no new runs. Fix: sync the app with the function again, or invoke another function.`)
+    }
     if (!this.entity) {
       const route = routeStart(this.host.store, this.resolve(request.functionId), request)
       if ('here' in route) return this.host.start(route.here)

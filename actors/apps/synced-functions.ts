@@ -32,6 +32,8 @@ let loaded: { version: number; checkedAt: number } | undefined
 const registeredHere = new Map<string, FunctionOrigin>()
 /** The functions registered from synced apps: an onFailure function is found by its synced id (`<id>-failure`), registered under another (`<id>:failure`). */
 const syncedRunnables = new WeakSet<RunnableFunction>()
+/** Functions a resync dropped (or whose app was removed), kept only for the runs in flight. */
+const retiredRunnables = new WeakSet<RunnableFunction>()
 /** Test seam: how executors reach apps (an app served in the same isolate); `fetch` when unset. */
 let appFetch: typeof fetch | undefined
 
@@ -66,6 +68,11 @@ export async function ensureSyncedFunctions(env: SyncedFunctionsEnv, { maxAgeMs 
   loaded = { version: snapshot.version, checkedAt: now }
 }
 
+/** Whether `fn` is a synced function its app no longer has: it finishes its runs in flight, and starts none (not even by `step.invoke`). */
+export function isRetiredSyncedFunction(fn: RunnableFunction): boolean {
+  return retiredRunnables.has(fn)
+}
+
 /** Whether `compositeId` is taken by a function of this worker's code (not by a synced app). */
 export function heldByWorkerCode(compositeId: string): boolean {
   const fn = findFunction(compositeId)
@@ -86,7 +93,10 @@ export function registerSyncedApps(apps: readonly SyncedApp[], env: SyncedFuncti
     if (current.has(id)) continue
     const fn = findFunction(id)
     // Under the origin it was registered with: the registry takes it as the same function.
-    if (fn && fn.options.triggers.length > 0) registerOne({ id, fn: { ...fn, options: { ...fn.options, triggers: [] } }, origin })
+    if (!fn || retiredRunnables.has(fn)) continue
+    const retired: RunnableFunction = { ...fn, options: { ...fn.options, triggers: [] } }
+    retiredRunnables.add(retired)
+    registerOne({ id, fn: retired, origin })
   }
 }
 

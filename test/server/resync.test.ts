@@ -6,7 +6,7 @@ import { runDurableObjectAlarm } from 'cloudflare:test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { useAppFetch } from '../../actors/apps/synced-functions.js'
 import { runOf } from '../fixtures/gates.js'
-import { AUTH, request, runIdFor, sendEvent, stateOf, testEnv, waitForRun } from '../fixtures/runs.js'
+import { AUTH, request, runIdFor, runStub, sendEvent, stateOf, testEnv, waitForRun } from '../fixtures/runs.js'
 import { APP_URL, officialClient, servedApp } from './official-app.js'
 
 const client = officialClient('wk-resync')
@@ -60,6 +60,12 @@ describe('resyncing an app', () => {
     const retired = await sendEvent('wk-resync/retired', {})
     expect((await waitForRun(await runIdFor(retired, 'wk-resync-witness'), (r) => r.status === 'Completed', 10_000)).output).toBe('seen')
     expect((await runOf(retired, 'wk-resync-retired')).status).toBe('Unknown')
+    // Nor does step.invoke, or anything else that starts a run by the function's id.
+    const event = { name: 'inngest/function.invoked', id: 'inv-retired', ts: Date.now(), data: {} }
+    const refused = await runStub('run-of-a-retired-function')
+      .start({ runId: 'run-of-a-retired-function', functionId: 'wk-resync-retired', events: [event] })
+      .then(() => undefined, (error: Error) => error)
+    expect(refused?.message).toMatch(/was removed from its app/)
 
     // The run that started before the resync wakes and finishes.
     await runDurableObjectAlarm(rawRun(inFlight))
