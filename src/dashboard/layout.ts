@@ -18,6 +18,7 @@ const VIEWS = [
   ['events', '/events', 'Events'],
   ['send', '/send', 'Send event'],
   ['functions', '/functions', 'Functions'],
+  ['apps', '/apps', 'Apps'],
   ['bulk', '/bulk', 'Bulk cancel'],
 ] as const
 

@@ -1,11 +1,12 @@
 /**
  * The dashboard, as a Hono app mounted at `basePath` (default `/dashboard`): runs, a run, events,
- * send event, functions, bulk cancel and the live feed. Server-rendered HTML with a little
+ * send event, functions, synced apps, bulk cancel and the live feed. Server-rendered HTML with a little
  * inline script; no build step. Dev mode is open; otherwise every route but sign-in needs a
  * session, and every POST its CSRF token (src/dashboard/auth.ts).
  */
 import { Hono } from 'hono'
 import { cancelRun, rerun, rerunFromStep } from '../dashboard/actions.js'
+import { appsPage, removeFromForm, syncFromForm } from '../dashboard/apps-page.js'
 import { dashboardContext, loginRoutes, logout, requireSession } from '../dashboard/auth.js'
 import { bulkCancel, bulkPage, cancellationsApi } from '../dashboard/bulk-page.js'
 import type { DashboardEnv } from '../dashboard/dashboard-env.js'
@@ -62,6 +63,9 @@ export function dashboard({ basePath = '/dashboard' }: DashboardOptions = {}): H
   app.post('/send', send)
   app.get('/functions', (c) => functionsPage(c))
   app.post('/functions/:functionId/invoke', invoke)
+  app.get('/apps', appsPage)
+  app.post('/apps', syncFromForm)
+  app.post('/apps/:appId/remove', removeFromForm)
   app.get('/bulk', bulkPage)
   app.post('/bulk', bulkCancel)
   app.post('/cancellations', cancellationsApi)

@@ -14,12 +14,12 @@
 import { Hono } from 'hono'
 import { appRegistryStub } from '../../actors/apps/app-registry-actor.js'
 import type { SyncedApp } from '../../actors/apps/synced-app.js'
-import { ensureSyncedFunctions } from '../../actors/apps/synced-functions.js'
 import { checkSignal, deliverSignal } from '../../actors/events/signals.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import { carriesSdkKey, requireSigningKey } from '../routes/auth.js'
 import { RouteError } from '../routes/route-error.js'
 import { addApp } from './add-app.js'
+import { removeApp } from './remove-app.js'
 import { syncApp, type RegisterBody } from './sync-app.js'
 
 type Env = { Bindings: InngestEnv }
@@ -112,9 +112,8 @@ export const serverProtocolRoutes = new Hono<Env>()
   })
   .delete('/v1/apps/:appId', async (c) => {
     const appId = c.req.param('appId')
-    const removed = await appsOf(c.env).remove(appId)
+    appsOf(c.env)
+    const removed = await removeApp(c.env, appId)
     if (!removed) throw new RouteError(404, `app ${appId} is not synced`, { field: 'appId', fix: 'GET /v1/apps lists the synced apps' })
-    // This isolate at once; the others at their next version check (within a second).
-    await ensureSyncedFunctions(c.env, { maxAgeMs: 0 })
     return c.json({ data: { id: removed.id, removed: true, functions: removed.functions.map((fn) => fn.compositeId) } })
   })

@@ -16,12 +16,13 @@ const SIGN_IN_PATHS = ['/dashboard/login']
 /** Every route the dashboard registers, its parameters filled in. */
 const everyRoute = dashboard()
   .routes.filter((route) => route.method !== 'ALL' && !SIGN_IN_PATHS.includes(route.path))
-  .map((route) => ({ method: route.method, path: route.path.replace(':runId', SOME_RUN).replace(':eventId', 'some-event').replace(':functionId', 'shop-hello-world') }))
+  .map((route) => ({ method: route.method, path: route.path.replace(':runId', SOME_RUN).replace(':eventId', 'some-event').replace(':functionId', 'shop-hello-world').replace(':appId', 'some-app') }))
 
 describe('outside dev mode, without a session', () => {
   it('lists the routes it checks', () => {
     expect(everyRoute.length).toBeGreaterThanOrEqual(16)
     expect(everyRoute.some((r) => r.method === 'POST' && r.path.endsWith('/cancel'))).toBe(true)
+    expect(everyRoute).toEqual(expect.arrayContaining([{ method: 'GET', path: '/dashboard/apps' }, { method: 'POST', path: '/dashboard/apps' }, { method: 'POST', path: '/dashboard/apps/some-app/remove' }]))
   })
 
   it.each(everyRoute)('refuses $method $path', async ({ method, path }) => {
@@ -135,7 +136,7 @@ describe('dev mode', () => {
   const dev = (path: string, init?: RequestInit) => requestWith({ INNGEST_DEV: '1' }, path, init)
 
   it('opens every page without signing in, and hands out a session for the CSRF token', async () => {
-    for (const path of ['/dashboard', '/dashboard/events', '/dashboard/send', '/dashboard/functions', '/dashboard/bulk']) {
+    for (const path of ['/dashboard', '/dashboard/events', '/dashboard/send', '/dashboard/functions', '/dashboard/apps', '/dashboard/bulk']) {
       const response = await dev(path, { headers: HTML })
       expect(response.status, path).toBe(200)
       expect(response.headers.get('set-cookie'), path).toMatch(/^inngest_dashboard=/)

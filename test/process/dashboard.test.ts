@@ -157,7 +157,7 @@ describe('the dashboard in Chromium (dev mode)', () => {
     expect(sleeping).toHaveLength(3)
   }, TIMEOUT)
 
-  it('shows events, an event with its runs, and functions', async () => {
+  it('shows events, an event with its runs, functions and apps', async () => {
     const events = await openPage(`${dev!.url}/dashboard/events`)
     expect(await events.locator('#events tbody tr').count()).toBeGreaterThanOrEqual(5)
     await screenshot(events, 'events')
@@ -165,6 +165,9 @@ describe('the dashboard in Chromium (dev mode)', () => {
     const functions = await openPage(`${dev!.url}/dashboard/functions`)
     expect(await functions.locator('section.function').count()).toBeGreaterThanOrEqual(3)
     await screenshot(functions, 'functions')
+    const apps = await openPage(`${dev!.url}/dashboard/apps`)
+    expect(await apps.locator('h1').textContent()).toBe('Apps')
+    await apps.locator('#sync-app input[name="url"]').waitFor()
     const runs = await openPage(`${dev!.url}/dashboard`)
     expect(await runs.locator('#runs tbody tr').count()).toBeGreaterThanOrEqual(5)
     await screenshot(runs, 'runs')
