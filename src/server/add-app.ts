@@ -37,6 +37,13 @@ export async function addApp(env: InngestEnv, url: string, fetcher: typeof fetch
     if (typeof parsed !== 'object' || parsed === null) return { status: 502, ok: false, modified: false, error: `the app at ${url} answered the in-band sync with no JSON body` }
     return { ...(await syncApp(env, parsed as RegisterBody, 'in_band')), sync_kind: 'in_band' }
   }
+  // The SDK answers a signature it cannot verify with a bare `{"message":"Unauthorized"}`.
+  if (response.status === 401) {
+    const why = dev
+      ? 'it wants a signature, and this worker runs in dev mode: start the app with INNGEST_DEV=<this worker\'s URL>'
+      : 'our signature does not match its key: give the app the INNGEST_SIGNING_KEY this worker has'
+    return { status: 401, ok: false, modified: false, error: `the app at ${url} refused our sync request (401): ${why}` }
+  }
   const answer = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { message?: unknown; modified?: unknown }
   const message = typeof answer.message === 'string' ? answer.message : `the app answered HTTP ${response.status}: ${text.slice(0, 200)}`
   return { status: response.ok ? 200 : response.status, ok: response.ok, modified: answer.modified === true, error: message, sync_kind: 'out_of_band' }

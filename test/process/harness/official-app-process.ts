@@ -29,10 +29,11 @@ export interface OfficialApp {
 /**
  * Starts the app `scriptName` (a file of this folder, or an absolute path, that prints "official
  * app ready" once it listens on PORT) with `env` (e.g. `{ INNGEST_DEV: 'http://127.0.0.1:8787' }`); resolves once it listens.
+ * On `port` if given (an app restarted where it was synced), else on a free one.
  */
-export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string, scriptName = 'official-app.ts'): Promise<OfficialApp> {
+export async function startOfficialApp(env: Readonly<Record<string, string>>, logFile: string, scriptName = 'official-app.ts', port?: number): Promise<OfficialApp> {
   const script = isAbsolute(scriptName) ? scriptName : join(harnessDir, scriptName)
-  const port = await freePort()
+  port ??= await freePort()
   const child = spawn(nodeBin, ['--experimental-strip-types', '--no-warnings', script], {
     cwd: repoRoot,
     detached: true,

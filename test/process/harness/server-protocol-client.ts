@@ -1,6 +1,7 @@
 /**
  * What the server-protocol tests (official SDK v4 and v3) ask of `wrangler dev`: send an event,
- * poll the REST API until a run ends or gets somewhere, and list a run's steps. Dev mode: no keys.
+ * poll the REST API until a run ends or gets somewhere, and list a run's steps. Dev mode: no keys;
+ * signed mode: events go to `POST /e/<event key>` and REST calls send the signing key as Bearer.
  */
 import { expect } from 'vitest'
 
@@ -22,19 +23,31 @@ export interface WorkerUnderTest {
   logTail(lines?: number): string
 }
 
+/** A worker outside dev mode: the keys its clients must send. */
+export interface WorkerKeys {
+  readonly signingKey: string
+  readonly eventKey: string
+}
+
 const POLL_MS = 200
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 /** `step id:status` of each step of `run`, in the order the API lists them. */
 export const stepsOf = (run: Run): string[] => (run.steps ?? []).map((step) => `${step.id}:${step.status}`)
 
-/** REST helpers bound to one worker. */
-export function serverProtocolClient(dev: WorkerUnderTest) {
-  const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${dev.url}${path}`)).json()) as T
+/** REST helpers bound to one worker; `keys` when it runs outside dev mode. */
+export function serverProtocolClient(dev: WorkerUnderTest, keys?: WorkerKeys) {
+  /** `fetch` of a path of the worker, with the signing key as Bearer when there is one. */
+  const request = (path: string, init: RequestInit = {}): Promise<Response> => {
+    const headers = new Headers(init.headers)
+    if (keys && !headers.has('authorization')) headers.set('authorization', `Bearer ${keys.signingKey}`)
+    return fetch(`${dev.url}${path}`, { ...init, headers })
+  }
+  const getJson = async <T>(path: string): Promise<T> => (await (await request(path)).json()) as T
 
-  /** Sends one event through `POST /e/dev`; resolves to its id. */
+  /** Sends one event through `POST /e/<event key>` (`dev` in dev mode); resolves to its id. */
   async function send(name: string, data: Record<string, unknown>): Promise<string> {
-    const response = await fetch(`${dev.url}/e/dev`, { method: 'POST', body: JSON.stringify({ name, data }) })
+    const response = await fetch(`${dev.url}/e/${keys?.eventKey ?? 'dev'}`, { method: 'POST', body: JSON.stringify({ name, data }) })
     const body = (await response.json()) as { ids: string[]; status: number }
     expect(body.status).toBe(200)
     return body.ids[0]!
@@ -61,7 +74,7 @@ export function serverProtocolClient(dev: WorkerUnderTest) {
     const deadline = Date.now() + timeoutMs
     let last: Run | undefined
     while (Date.now() < deadline) {
-      const response = await fetch(`${dev.url}/v1/runs/${runId}`)
+      const response = await request(`/v1/runs/${runId}`)
       last = response.ok ? ((await response.json()) as { data: Run }).data : undefined
       if (last && accept(last)) return last
       await sleep(POLL_MS)
@@ -80,5 +93,5 @@ export function serverProtocolClient(dev: WorkerUnderTest) {
     throw new Error(`no run for event ${eventId}\n${dev.logTail(20)}`)
   }
 
-  return { send, getJson, finishedRun, runUntil, runAtStep }
+  return { send, request, getJson, finishedRun, runUntil, runAtStep }
 }

@@ -20,7 +20,7 @@ export interface WranglerDevOptions {
   readonly config: string
   /** The --persist-to directory: Durable Object SQLite, queues, alarms. Same across restarts. */
   readonly persistTo: string
-  /** --var NAME:value pairs. */
+  /** --var NAME:value pairs. With `INNGEST_SIGNING_KEY` among them, the readiness probe sends it as a Bearer token (signed mode). */
   readonly vars: Readonly<Record<string, string>>
   /** Where wrangler's output goes (appended), for reading after a failure. */
   readonly logFile: string
@@ -117,6 +117,9 @@ async function startOnce(options: WranglerDevOptions): Promise<WranglerDev | 'po
 
   const dev: WranglerDev = { pid, url, logTail: (lines = 30, skip) => tail.filter((line) => !skip?.test(line)).slice(-lines).join('\n'), kill: () => killGroup(pid) }
   const deadline = Date.now() + READY_TIMEOUT_MS
+  // Outside dev mode the REST API wants the signing key; the probe must reach the Durable Objects, not a 401.
+  const signingKey = options.vars.INNGEST_SIGNING_KEY
+  const probeHeaders: Record<string, string> = signingKey ? { authorization: `Bearer ${signingKey}` } : {}
   // Ready: wrangler announced the port, and the worker answers through its Durable Objects.
   while (Date.now() < deadline) {
     if (spawnError || child.exitCode !== null || child.signalCode !== null) {
@@ -125,7 +128,7 @@ async function startOnce(options: WranglerDevOptions): Promise<WranglerDev | 'po
       throw new Error(`wrangler dev exited before it was ready (exit ${child.exitCode ?? child.signalCode}${spawnError ? `, ${spawnError.message}` : ''}). Its output:\n${dev.logTail()}`)
     }
     try {
-      const response = announced ? await fetch(`${url}/v1/events?limit=1`, { signal: AbortSignal.timeout(5_000) }) : undefined
+      const response = announced ? await fetch(`${url}/v1/events?limit=1`, { headers: probeHeaders, signal: AbortSignal.timeout(5_000) }) : undefined
       if (response?.ok) return dev
     } catch {
       // Not listening yet.
