@@ -37,6 +37,11 @@ const retiredRunnables = new WeakSet<RunnableFunction>()
 /** Test seam: how executors reach apps (an app served in the same isolate); `fetch` when unset. */
 let appFetch: typeof fetch | undefined
 
+/** How this worker reaches apps: `fetch`, or the stand-in a test set (`useAppFetch`). */
+export function appFetcher(): typeof fetch {
+  return appFetch ?? ((request, init) => fetch(request, init))
+}
+
 /** Lets tests reach apps without a network (undefined: back to `fetch`). Reloads on the next call. */
 export function useAppFetch(fetcher: typeof fetch | undefined): void {
   appFetch = fetcher

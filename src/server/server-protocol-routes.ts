@@ -14,11 +14,13 @@
 import { Hono } from 'hono'
 import { appRegistryStub } from '../../actors/apps/app-registry-actor.js'
 import type { SyncedApp } from '../../actors/apps/synced-app.js'
+import { appFetcher } from '../../actors/apps/synced-functions.js'
 import { checkSignal, deliverSignal } from '../../actors/events/signals.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import { carriesSdkKey, requireSigningKey } from '../routes/auth.js'
 import { RouteError } from '../routes/route-error.js'
 import { addApp } from './add-app.js'
+import { trustProblem } from './trust-probe.js'
 import { removeApp } from './remove-app.js'
 import { syncApp, type RegisterBody } from './sync-app.js'
 
@@ -57,6 +59,11 @@ export const serverProtocolRoutes = new Hono<Env>()
       body = (await c.req.json()) as RegisterBody
     } catch {
       return c.json({ status: 400, ok: false, modified: false, error: 'the register body is not JSON' }, 400)
+    }
+    const capabilities = (body as { capabilities?: { trust_probe?: unknown } }).capabilities
+    if (!isDevMode(c.env) && capabilities?.trust_probe === 'v1' && typeof body.url === 'string' && URL.canParse(body.url)) {
+      const problem = await trustProblem(c.env, body.url, appFetcher())
+      if (problem) return c.json({ status: 401, ok: false, modified: false, error: problem }, 401)
     }
     const reply = await syncApp(c.env, body, 'out_of_band')
     return c.json(reply, reply.status as 200)
