@@ -62,6 +62,18 @@ export function runActorPorts(env: RunActorEnv): RunPorts {
   }
 }
 
+/** Why no new run of `functionId` can start here (not registered, or dropped by its app's last sync), or undefined. */
+function unavailableFunction(functionId: string): string | undefined {
+  const registered = findFunction(functionId) // as registered: resolveWithContext hands out a copy
+  if (!registered) {
+    return `No function "${functionId}" is registered in this worker or synced from an app. Fix: check the id is "<app id>-<function id>", and that the function is passed to serve() or synced.`
+  }
+  if (isRetiredSyncedFunction(registered)) {
+    return `Function "${functionId}" was removed from its app (at its last sync, or with DELETE /v1/apps): it starts no new runs. Fix: sync the app with the function again, or invoke another function.`
+  }
+  return undefined
+}
+
 export class RunActor extends DurableObject<RunActorEnv> {
   private host!: RunHost
   private resolve!: (functionId: string) => RunnableFunction | undefined
@@ -83,9 +95,12 @@ export class RunActor extends DurableObject<RunActorEnv> {
   async start(request: StartRunRequest): Promise<RunStatusSummary> {
     // A synced app's function is loaded into this isolate's registry first (no call for the worker's own).
     if (!this.resolve(request.functionId)) await ensureSyncedFunctions(this.env)
-    const registered = findFunction(request.functionId) // as registered: resolve() hands out a copy
-    if (registered && isRetiredSyncedFunction(registered) && this.host.status().status === 'Unknown') {
-      throw new TypeError(`Function "${request.functionId}" was removed from its app (at its last sync, or with DELETE /v1/apps): it starts no new runs. Fix: sync the app with the function again, or invoke another function.`)
+    const unavailable = !this.entity && this.host.status().status === 'Unknown' ? unavailableFunction(request.functionId) : undefined
+    if (unavailable) {
+      // An invoke hears it at once (its step throws), rather than waiting out its timeout.
+      if (!request.parent) throw new TypeError(unavailable)
+      await hostedRunStub(this.env, request.parent.runId, request.parent.host).resolveInvoke(request.parent.stepKey, { error: { name: 'Error', message: unavailable } })
+      return this.host.status()
     }
     if (!this.entity) {
       const route = routeStart(this.host.store, this.resolve(request.functionId), request)

@@ -23,9 +23,13 @@ const ship = shipping.createFunction({ id: 'ship', triggers: { event: 'wk-shippi
   return step.run('label', () => ({ label: `${items} item(s)`, price }))
 })
 
+const lost = shipping.createFunction({ id: 'lost', triggers: { event: 'wk-shipping/lost' } }, async ({ step }) =>
+  step.invoke('nowhere', { function: referenceFunction({ appId: 'wk-billing', functionId: 'no-such-function' }), data: {} }),
+)
+
 const APPS: Record<string, typeof fetch> = {
   'billing.test': servedApp(billing, [quote]),
-  'shipping.test': servedApp(shipping, [ship]),
+  'shipping.test': servedApp(shipping, [ship, lost]),
 }
 const network = ((input: RequestInfo | URL, init?: RequestInit) => {
   const request = new Request(input, init)
@@ -54,4 +58,12 @@ describe('invoke across apps', () => {
     const run = await waitForRun(runId, (r) => r.status === 'Completed', 10_000)
     expect(run.output).toEqual({ cents: 500 })
   })
+
+  it('fails an invoke of a function nobody has at once, naming the id, instead of waiting out its timeout', async () => {
+    const runId = await runIdFor(await sendEvent('wk-shipping/lost', {}), 'wk-shipping-lost')
+    const run = await waitForRun(runId, (r) => r.status === 'Failed' || r.status === 'Completed', 10_000)
+    expect(run.status).toBe('Failed')
+    expect(run.snapshot!.context.error!.message).toMatch(/No function "wk-billing-no-such-function" is registered in this worker or synced from an app/)
+  })
 })
+
