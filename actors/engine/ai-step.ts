@@ -23,7 +23,7 @@ export interface InferRequest {
 }
 
 /** Where each format carries the key: Gemini's is already in the url, Azure's in its headers. */
-function authHeaders(format: string | undefined, authKey: string | undefined): Record<string, string> {
+export function inferAuthHeaders(format: string | undefined, authKey: string | undefined): Record<string, string> {
   if (!authKey) return {}
   switch (format) {
     case 'anthropic':
@@ -47,7 +47,7 @@ export function buildInferRequest(model: InferModel, body: Record<string, unknow
   model.onCall?.(modelCopy, body)
   return {
     url: modelCopy.url!,
-    headers: { 'content-type': 'application/json', ...authHeaders(modelCopy.format, modelCopy.authKey), ...modelCopy.headers },
+    headers: { 'content-type': 'application/json', ...inferAuthHeaders(modelCopy.format, modelCopy.authKey), ...modelCopy.headers },
     body: JSON.stringify(body),
   }
 }

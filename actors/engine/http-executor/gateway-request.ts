@@ -12,6 +12,7 @@
  */
 import type { SerializedError } from '../../../machines/index.js'
 import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
+import { inferAuthHeaders } from '../ai-step.js'
 import { MalformedResponseError, stepIdOf, type SdkOp } from './sdk-ops.js'
 
 /** The request a `Gateway` op asks for. */
@@ -51,9 +52,31 @@ export function gatewayRequestOf(op: SdkOp): GatewayRequest {
   }
 }
 
-/** A `Gateway` op to perform for step `stepId`, and what bounds it. */
+/**
+ * `step.ai.infer` over HTTP: the `AIGateway` op (`opts: { url, headers, auth_key, format, body }`,
+ * the model's `onCall` already applied by the SDK) is the same request `step.ai.infer` makes
+ * in-process (ai-step.ts): a POST of the body with the format's auth header. Its answer is the
+ * provider's JSON, and a non-2xx answer fails the attempt, as a model call that threw would.
+ * @throws {MalformedResponseError} naming the step and the fix
+ */
+export function aiGatewayRequestOf(op: SdkOp): GatewayRequest {
+  const step = `step "${stepIdOf(op)}" (AIGateway, step.ai.infer)`
+  const { url, headers, auth_key: authKey, format, body } = op.opts ?? {}
+  if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new MalformedResponseError(`${step} has no http(s) model url (got ${JSON.stringify(url)}). Fix: pass a model helper's result, such as openai({ model }) from @inngest/ai`)
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MalformedResponseError(`${step}: the body must be the provider's request object`)
+  const given: Record<string, string> = {}
+  if (typeof headers === 'object' && headers !== null) for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') given[name] = value
+  const auth = inferAuthHeaders(typeof format === 'string' ? format : undefined, typeof authKey === 'string' && authKey !== '' ? authKey : undefined)
+  return { url, method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...given }, body: JSON.stringify(body) }
+}
+
+/** A `Gateway` or `AIGateway` op to perform for step `stepId`, and what bounds it. */
 export interface GatewayCall {
   readonly stepId: string
+  /** `step.fetch` (any answer is the step's data) or `step.ai.infer` (the model's JSON, or a failed attempt). */
+  readonly kind: 'fetch' | 'ai'
   readonly request: GatewayRequest
   /** The run's last attempt: a request that gets no answer fails the step, not the attempt. */
   readonly lastAttempt: boolean
@@ -78,13 +101,30 @@ export async function performGateway(due: GatewayCall, fetcher: typeof fetch, si
   } catch (error) {
     if (signal.aborted) throw error
     const reason = deadline.aborted ? `no answer within ${Math.round(due.timeoutMs / 1000)} s` : ((error as Error).message ?? String(error))
-    const failure = { name: 'GatewayError', message: `Error making gateway request: ${request.method} ${request.url}: ${reason}` }
-    if (due.lastAttempt) return { kind: 'failed', error: failure }
-    return { kind: 'retry', error: Object.assign(new Error(failure.message), { name: failure.name }) }
+    return attemptFailed(due, `Error making gateway request: ${request.method} ${request.url}: ${reason}`)
   }
-  const output = JSON.stringify(answer)
+  if (due.kind === 'ai' && (answer.status_code < 200 || answer.status_code >= 300)) {
+    return attemptFailed(due, `step "${due.stepId}": the model answered ${answer.status_code}: ${answer.body.slice(0, 500)}`)
+  }
+  if (due.kind === 'ai' && !isJson(answer.body)) return attemptFailed(due, `step "${due.stepId}": the model's answer is not JSON: ${answer.body.slice(0, 200)}`)
+  const output = due.kind === 'ai' ? answer.body : JSON.stringify(answer)
   if (jsonOverLimit(output, due.maxStepOutputBytes)) {
-    return { kind: 'failed', error: { name: 'RunLimitError', message: `Step "${due.stepId}" (step.fetch) got ${jsonByteLength(output)} bytes of response, over the ${due.maxStepOutputBytes}-byte step output limit.` } }
+    return { kind: 'failed', error: { name: 'RunLimitError', message: `Step "${due.stepId}" (${due.kind === 'ai' ? 'step.ai.infer' : 'step.fetch'}) got ${jsonByteLength(output)} bytes of response, over the ${due.maxStepOutputBytes}-byte step output limit.` } }
   }
   return { kind: 'completed', output }
+}
+
+/** A failed attempt: retried while the run has attempts left; on its last, the step fails (the SDK throws it as a StepError). */
+function attemptFailed(due: GatewayCall, message: string): GatewayOutcome {
+  const failure = { name: 'GatewayError', message }
+  return due.lastAttempt ? { kind: 'failed', error: failure } : { kind: 'retry', error: Object.assign(new Error(message), { name: failure.name }) }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }

@@ -14,7 +14,7 @@ import type { CheckpointReceipt, CheckpointRequest, Executor, PassHandle, PassIn
 import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
 import { callApp, type AppCallOptions } from './app-call.js'
 import { callRequestBody } from './call-request.js'
-import { gatewayRequestOf, performGateway, type GatewayCall } from './gateway-request.js'
+import { aiGatewayRequestOf, gatewayRequestOf, performGateway, type GatewayCall } from './gateway-request.js'
 import { invokeRequest, sleepWakeAt, waitRequest } from './op-requests.js'
 import { MalformedResponseError, OP, parseOps, stepIdOf, type SdkOp } from './sdk-ops.js'
 import type { ReplyError, SdkReply } from './sdk-reply.js'
@@ -132,7 +132,8 @@ class HttpPass {
     const lastAttempt = this.input.attempt + 1 >= this.options.maxAttempts
     const answers = await Promise.all(
       due.map(({ op }) => {
-        const call: GatewayCall = { stepId: stepIdOf(op), request: gatewayRequestOf(op), lastAttempt, maxStepOutputBytes: this.options.maxStepOutputBytes, timeoutMs: this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS }
+        const ai = op.op === OP.AIGateway
+        const call: GatewayCall = { stepId: stepIdOf(op), kind: ai ? 'ai' : 'fetch', request: ai ? aiGatewayRequestOf(op) : gatewayRequestOf(op), lastAttempt, maxStepOutputBytes: this.options.maxStepOutputBytes, timeoutMs: this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS }
         return performGateway(call, this.call.fetch, this.signal)
       }),
     )
@@ -271,14 +272,10 @@ class HttpPass {
         return this.suspend(op, 'wait', concurrent, (row) => this.recorder.requestWait(row, signalWaitRequest(wait, row)), wait.timeoutAt)
       }
       case OP.Gateway:
-        // step.fetch: made by this object once the current calls' replies are in (fetchGateways).
+      case OP.AIGateway:
+        // step.fetch, step.ai.infer: made by this object once the current calls' replies are in (fetchGateways).
         if (!settled && !this.gateways.some((due) => due.op.id === op.id)) this.gateways.push({ op, concurrent })
         return undefined
-      case OP.AIGateway:
-        return {
-          kind: 'threw',
-          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" uses step.ai.infer (op "AIGateway"), which inngest.do does not run yet. Fix: call the model's API inside step.run, or wrap your client's call in step.ai.wrap.`)),
-        }
       case OP.RunComplete:
         return { kind: 'returned', output: op.data ?? null }
       case OP.DiscoveryRequest:
@@ -287,7 +284,7 @@ class HttpPass {
       default:
         return {
           kind: 'threw',
-          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" asks for op "${op.op}", which inngest.do does not run over HTTP yet (supported: StepRun, StepPlanned, StepError, StepFailed, Sleep, WaitForEvent, WaitForSignal, InvokeFunction, Gateway, RunComplete).`)),
+          error: markNonRetriable(new UnsupportedOpError(`step "${stepIdOf(op)}" asks for op "${op.op}", which inngest.do does not run over HTTP yet (supported: StepRun, StepPlanned, StepError, StepFailed, Sleep, WaitForEvent, WaitForSignal, InvokeFunction, Gateway, AIGateway, RunComplete).`)),
         }
     }
   }
