@@ -5,11 +5,10 @@
  * error naming the app and the fix; a slow app holds only its own run.
  */
 import { runDurableObjectAlarm } from 'cloudflare:test'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { gate, hit, hits, openGate, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, sendEvent, stateOf, testEnv, waitForRun } from '../fixtures/runs.js'
-import { APP_URL, officialClient, servedApp } from './official-app.js'
+import { APP_URL, officialClient, servedApp, useSyncedApps } from './official-app.js'
 
 const client = officialClient('wk-faults')
 type Data = { label: string }
@@ -51,11 +50,7 @@ async function start(label: string, fault?: Fault, times = 0): Promise<string> {
 }
 
 describe('an app that fails its calls', () => {
-  beforeAll(async () => {
-    useAppFetch(network)
-    expect(await (await app(APP_URL, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(network, [[app, APP_URL]])
 
   it('retries an unreachable app with the function’s backoff, then completes', async () => {
     const label = uniqueLabel('flaky-net')

@@ -7,10 +7,9 @@
  */
 import { Inngest, NonRetriableError } from 'inngest'
 import { serve } from 'inngest/cloudflare'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { AUTH, request, runIdFor, sendEvent, waitForRun } from '../fixtures/runs.js'
-import { APP_URL, SIGNING_KEY, worker } from './official-app.js'
+import { SIGNING_KEY, useSyncedApps, worker } from './official-app.js'
 
 /** What crossed the app's edges: calls in by function, and the SDK's own requests out by path and status. */
 const calls = new Map<string, number>()
@@ -96,12 +95,7 @@ const app = ((input: RequestInfo | URL, init?: RequestInit) => {
 const checkpointsOf = (runId: string) => outgoing.filter((r) => r.path === `/v1/checkpoint/${runId}/async`)
 
 describe('checkpointing with the official v4 SDK', () => {
-  beforeAll(async () => {
-    useAppFetch(app)
-    const synced = await app(APP_URL, { method: 'PUT' })
-    expect(await synced.json()).toMatchObject({ message: 'Successfully registered' })
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(app)
 
   it('runs 20 steps in one call: each step checkpointed once, its body run once', async () => {
     const runId = await runIdFor(await sendEvent('cp/twenty', {}), 'cp-app-twenty')

@@ -4,6 +4,8 @@
  * through `useAppFetch` (set by the test file that syncs it).
  */
 import { exports } from 'cloudflare:workers'
+import { afterAll, beforeAll } from 'vitest'
+import { useAppFetch } from '../../actors/apps/synced-functions.js'
 import { Inngest, type InngestFunction } from 'inngest'
 import { serve } from 'inngest/cloudflare'
 
@@ -27,4 +29,22 @@ export function servedApp(client: ReturnType<typeof officialClient>, functions: 
     headers.set('host', new URL(request.url).host)
     return handler(new Request(request, { headers }), {})
   }) as typeof fetch
+}
+
+/** Syncs the app `serve` answers for at `url` (a PUT: the SDK registers out of band); throws unless it registered. */
+export async function syncServedApp(serve: typeof fetch, url = APP_URL): Promise<void> {
+  const reply = (await (await serve(url, { method: 'PUT' })).json()) as { message?: string }
+  if (reply.message !== 'Successfully registered') throw new Error(`the app at ${url} did not sync: ${JSON.stringify(reply)}`)
+}
+
+/**
+ * For the enclosing describe block: the executor reaches apps through `network`, and each app of
+ * `apps` (its handler and URL; by default `network` itself at APP_URL) is synced before the tests.
+ */
+export function useSyncedApps(network: typeof fetch, apps: ReadonlyArray<readonly [typeof fetch, string]> = [[network, APP_URL]]): void {
+  beforeAll(async () => {
+    useAppFetch(network)
+    for (const [serve, url] of apps) await syncServedApp(serve, url)
+  })
+  afterAll(() => useAppFetch(undefined))
 }

@@ -4,11 +4,10 @@
  * provider's JSON is the step's result; a failing model fails the step (a StepError the handler
  * can catch) once the attempts are spent. The "provider" answers inside the test.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { hit, hits, uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, sendEvent, waitForRun } from '../fixtures/runs.js'
-import { APP_URL, officialClient, servedApp } from './official-app.js'
+import { APP_URL, officialClient, servedApp, useSyncedApps } from './official-app.js'
 
 const client = officialClient('wk-ai')
 type Data = { label: string; provider: 'openai' | 'anthropic' | 'down' }
@@ -44,11 +43,7 @@ const routed = ((input: RequestInfo | URL, init?: RequestInit) => {
 }) as typeof fetch
 
 describe('step.ai.infer in a synced function', () => {
-  beforeAll(async () => {
-    useAppFetch(routed)
-    expect(await (await app(APP_URL, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(routed, [[app, APP_URL]])
 
   it('calls an OpenAI-format model once with its Bearer key, and hands back its JSON', async () => {
     const label = uniqueLabel('hello')

@@ -4,12 +4,11 @@
  * synced function as they find a worker's own, and the run gets the events the gate chose.
  */
 import { runDurableObjectAlarm } from 'cloudflare:test'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { hasRun, inOpenBatch, isPending, rawGate, runOf, sendThrough } from '../fixtures/gates.js'
 import { uniqueLabel } from '../fixtures/probes.js'
 import { runIdFor, waitForRun } from '../fixtures/runs.js'
-import { APP_URL, officialClient, servedApp } from './official-app.js'
+import { officialClient, servedApp, useSyncedApps } from './official-app.js'
 
 const client = officialClient('wk-gates')
 type Data = { user: string; n: number }
@@ -27,12 +26,7 @@ const BATCHED = 'wk-gates-batched'
 const ONCE = 'wk-gates-once'
 
 describe('gates from a synced config', () => {
-  const app = servedApp(client, functions)
-  beforeAll(async () => {
-    useAppFetch(app)
-    expect(await (await app(APP_URL, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(servedApp(client, functions))
 
   it('debounces per key: one run, with the last event, once the period passed', async () => {
     const user = uniqueLabel('deb')

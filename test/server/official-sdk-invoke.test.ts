@@ -4,11 +4,10 @@
  * function, is in official-sdk-flow.test.ts). Two apps served in this isolate at two hosts.
  */
 import { referenceFunction } from 'inngest'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { INVOKE_ANY_FUNCTION_ID } from '../fixtures/invoke-any-functions.js'
 import { runIdFor, sendEvent, waitForRun } from '../fixtures/runs.js'
-import { officialClient, servedApp } from './official-app.js'
+import { officialClient, servedApp, useSyncedApps } from './official-app.js'
 
 const billing = officialClient('wk-billing')
 const shipping = officialClient('wk-shipping')
@@ -38,13 +37,10 @@ const network = ((input: RequestInfo | URL, init?: RequestInit) => {
 }) as typeof fetch
 
 describe('invoke across apps', () => {
-  beforeAll(async () => {
-    useAppFetch(network)
-    for (const host of Object.keys(APPS)) {
-      expect(await (await network(`http://${host}/api/inngest`, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
-    }
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(
+    network,
+    Object.keys(APPS).map((host) => [network, `http://${host}/api/inngest`] as const),
+  )
 
   it('runs a function of another synced app and hands its result back', async () => {
     const runId = await runIdFor(await sendEvent('wk-shipping/ship', { items: 3 }), 'wk-shipping-ship')

@@ -3,11 +3,10 @@
  * function gets no new runs, and a run in flight finishes on the config it started with.
  */
 import { runDurableObjectAlarm } from 'cloudflare:test'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { useAppFetch } from '../../actors/apps/synced-functions.js'
+import { describe, expect, it } from 'vitest'
 import { runOf } from '../fixtures/gates.js'
 import { AUTH, request, runIdFor, runStub, sendEvent, stateOf, testEnv, waitForRun } from '../fixtures/runs.js'
-import { APP_URL, officialClient, servedApp } from './official-app.js'
+import { APP_URL, officialClient, servedApp, syncServedApp, useSyncedApps } from './official-app.js'
 
 const client = officialClient('wk-resync')
 const napThenGreet = async ({ step }: { step: { sleep(id: string, d: string): Promise<void>; run<T>(id: string, fn: () => T): Promise<T> } }) => {
@@ -35,11 +34,7 @@ async function functionIds(): Promise<string[]> {
 }
 
 describe('resyncing an app', () => {
-  beforeAll(async () => {
-    useAppFetch(((input: RequestInfo | URL, init?: RequestInit) => served(input, init)) as typeof fetch)
-    expect(await (await v1(APP_URL, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
-  })
-  afterAll(() => useAppFetch(undefined))
+  useSyncedApps(((input: RequestInfo | URL, init?: RequestInit) => served(input, init)) as typeof fetch, [[v1, APP_URL]])
 
   it('routes by the new triggers, starts nothing for a removed function, and lets runs in flight finish', async () => {
     // (A run whose trigger the new code dropped would fail in the SDK: "Event not found in triggers".)
@@ -47,7 +42,7 @@ describe('resyncing an app', () => {
     await waitForRun(inFlight, (r) => stateOf(r) === 'sleeping', 10_000)
 
     served = v2
-    expect(await (await v2(APP_URL, { method: 'PUT' })).json()).toMatchObject({ message: 'Successfully registered' })
+    await syncServedApp(v2)
     expect(await functionIds()).toEqual(['wk-resync-greeter', 'wk-resync-steady', 'wk-resync-witness'])
 
     // The old trigger starts nothing now; the new one does.
