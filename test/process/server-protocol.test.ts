@@ -41,7 +41,7 @@ describe('an app on the official SDK, synced to inngest.do', () => {
     expect(apps).toEqual([expect.objectContaining({ id: 'official-app', url: app.url, sync_kind: 'out_of_band' })])
     const functions = ((await (await fetch(`${dev.url}/v1/apps/official-app/functions`)).json()) as { data: Array<{ id: string }> }).data
     expect(functions.map((fn) => fn.id).sort()).toEqual(
-      ['cancellable', 'child', 'doomed', 'doomed-failure', 'invoker', 'non-retriable', 'non-retriable-uncaught', 'parallel', 'retry-basic', 'sleeper', 'steps-serial', 'wait-for-event'].map((id) => `official-app-${id}`),
+      ['cancellable', 'child', 'doomed', 'doomed-failure', 'invoker', 'non-retriable', 'non-retriable-uncaught', 'parallel', 'retry-basic', 'sleeper', 'slow-steps', 'steps-serial', 'wait-for-event'].map((id) => `official-app-${id}`),
     )
   })
 

@@ -28,12 +28,12 @@ export interface RunResource {
 export const EVENT_NAME = 'crash/test'
 const REQUEST_TIMEOUT_MS = 20_000
 
-async function sendOne(url: string, life: number, event: PlannedEvent): Promise<SentEvent> {
+async function sendOne(url: string, life: number, event: PlannedEvent, name: string): Promise<SentEvent> {
   try {
     const response = await fetch(`${url}/e/dev`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: EVENT_NAME, data: event }),
+      body: JSON.stringify({ name, data: event }),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     })
     const text = await response.text()
@@ -54,6 +54,8 @@ export interface SendOptions {
   readonly onAcknowledged?: (acknowledged: number) => void
   /** Once true, no further request starts; events not sent are left out of the result. */
   readonly stopped?: () => boolean
+  /** The events' name; EVENT_NAME (crash-flow's trigger) by default. */
+  readonly name?: string
 }
 
 /** Sends each event in its own request, `concurrency` at a time. */
@@ -63,7 +65,7 @@ export async function sendEvents(url: string, life: number, events: readonly Pla
   let acknowledged = 0
   const worker = async () => {
     while (next < events.length && !options.stopped?.()) {
-      const sent = await sendOne(url, life, events[next++]!)
+      const sent = await sendOne(url, life, events[next++]!, options.name ?? EVENT_NAME)
       results.push(sent)
       if (sent.id) options.onAcknowledged?.(++acknowledged)
     }

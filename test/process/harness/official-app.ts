@@ -2,13 +2,35 @@
  * An app built on the official Inngest SDK (v4), as a user writes it: functions served with
  * `inngest/node`'s `serve` on PORT, pointed at inngest.do by the environment alone
  * (`INNGEST_DEV=<url>` or `INNGEST_BASE_URL`). Run by Node with type stripping
- * (harness/official-app-process.ts). `GET /counts` reports how often each step body ran.
+ * (harness/official-app-process.ts). `GET /counts` reports how often each step body ran;
+ * `GET /executions`, when each slow-steps body began and ended, and `GET /checkpoints`, what
+ * each of the SDK's checkpoint posts got (the evidence of server-protocol-crash.test.ts).
  */
 import { createServer } from 'node:http'
 import { Inngest, NonRetriableError, referenceFunction } from 'inngest'
 import { serve } from 'inngest/node'
 
-const inngest = new Inngest({ id: 'official-app' })
+/** Each `POST /v1/checkpoint/:runId/async` the SDK made: its status, or the error that stopped it. */
+const checkpoints: Array<{ runId: string; at: number; endedAt: number; outcome: string }> = []
+
+/** The global fetch, noting how checkpoint posts end (the SDK sends every request through it). */
+const observedFetch: typeof fetch = async (input, init) => {
+  const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url)
+  const runId = /^\/v1\/checkpoint\/([^/]+)\/async$/.exec(url.pathname)?.[1]
+  if (runId === undefined) return fetch(input, init)
+  const at = Date.now()
+  try {
+    const response = await fetch(input, init)
+    checkpoints.push({ runId, at, endedAt: Date.now(), outcome: String(response.status) })
+    return response
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code
+    checkpoints.push({ runId, at, endedAt: Date.now(), outcome: cause ?? (error as Error).name })
+    throw error
+  }
+}
+
+const inngest = new Inngest({ id: 'official-app', fetch: observedFetch })
 
 /** Step body executions, by `<function>:<step>:<tag>`. */
 const counts = new Map<string, number>()
@@ -19,6 +41,10 @@ function count(name: string): number {
 }
 
 type Tagged = { data: { tag: string; n?: number } }
+
+/** When each slow-steps body began and ended: `{ tag, runId, step, at, endedAt }`, in order of beginning. */
+const executions: Array<{ tag: string; runId: string; step: string; at: number; endedAt?: number }> = []
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
 
 const stepsSerial = inngest.createFunction({ id: 'steps-serial', triggers: { event: 'official/steps-serial' } }, async ({ event, step }) => {
   const { tag, n = 1 } = (event as unknown as Tagged).data
@@ -113,12 +139,40 @@ const doomed = inngest.createFunction(
   },
 )
 
-const handler = serve({ client: inngest, functions: [stepsSerial, sleeper, flaky, fatal, fatalFunction, waiter, parallel, child, invoker, cancellable, doomed] })
+/**
+ * Ten steps of 50–100 ms each, so a run is mid-flight for a second or so: the crash test kills
+ * wrangler dev then. Step `step-i` adds i to the running total: the output is `{ tag, total: n + 55 }`.
+ */
+const slowSteps = inngest.createFunction({ id: 'slow-steps', triggers: { event: 'official/slow-steps' } }, async ({ event, step, runId }) => {
+  const { tag, n = 0 } = (event as unknown as Tagged).data
+  let total = n
+  for (let i = 1; i <= 10; i++) {
+    total = await step.run(`step-${i}`, async () => {
+      count(`slow:step-${i}:${tag}`)
+      const execution: (typeof executions)[number] = { tag, runId, step: `step-${i}`, at: Date.now() }
+      executions.push(execution)
+      await sleep(50 + ((n * 7 + i * 13) % 51))
+      execution.endedAt = Date.now()
+      return total + i
+    })
+  }
+  return { tag, total }
+})
+
+const handler = serve({ client: inngest, functions: [stepsSerial, sleeper, flaky, fatal, fatalFunction, waiter, parallel, child, invoker, cancellable, doomed, slowSteps] })
+
+/** What the app serves beside its functions: the evidence the tests read. */
+const evidence: Record<string, () => unknown> = {
+  '/counts': () => Object.fromEntries(counts),
+  '/executions': () => executions,
+  '/checkpoints': () => checkpoints,
+}
 
 const server = createServer((req, res) => {
-  if (req.url === '/counts') {
+  const report = evidence[req.url ?? '']
+  if (report) {
     res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify(Object.fromEntries(counts)))
+    res.end(JSON.stringify(report()))
     return
   }
   return handler(req, res)

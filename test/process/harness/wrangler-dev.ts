@@ -26,6 +26,8 @@ export interface WranglerDevOptions {
   readonly logFile: string
   /** Wrangler's own logs and dev registry go here (wrangler-cli.ts wranglerEnv). */
   readonly workDir: string
+  /** Serve on this port (a restart where an app's INNGEST_DEV points); a free one by default. */
+  readonly port?: number
 }
 
 export interface WranglerDev {
@@ -87,7 +89,7 @@ async function killGroup(pid: number): Promise<void> {
 }
 
 async function startOnce(options: WranglerDevOptions): Promise<WranglerDev | 'port-taken'> {
-  const [port, inspectorPort] = [await freePort(), await freePort()]
+  const [port, inspectorPort] = [options.port ?? (await freePort()), await freePort()]
   const vars = Object.entries(options.vars).flatMap(([name, value]) => ['--var', `${name}:${value}`])
   const args = [wranglerBin, 'dev', '--no-bundle', '--config', options.config, '--persist-to', options.persistTo, '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort), '--show-interactive-dev-session', 'false', ...vars]
   const child = spawn(nodeBin, args, { cwd: repoRoot, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: wranglerEnv(options.workDir) })
@@ -140,13 +142,15 @@ async function startOnce(options: WranglerDevOptions): Promise<WranglerDev | 'po
 }
 
 /**
- * Starts `wrangler dev` in its own process group on free ports and waits until it serves.
- * A port another process took between choosing and binding is retried on new ports.
+ * Starts `wrangler dev` in its own process group on free ports (or on `options.port`) and waits
+ * until it serves. A port another process took between choosing and binding is retried on new
+ * ports; a fixed port is retried as it is, a moment later.
  */
 export async function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     const started = await startOnce(options)
     if (started !== 'port-taken') return started
+    if (options.port !== undefined) await sleep(1_000)
   }
-  throw new Error(`wrangler dev found its port taken ${START_ATTEMPTS} times in a row`)
+  throw new Error(`wrangler dev found its port${options.port === undefined ? '' : ` ${options.port}`} taken ${START_ATTEMPTS} times in a row`)
 }
