@@ -2,8 +2,9 @@
  * The scenarios measured from Node against a real `wrangler dev` serving the README's
  * configuration (bench/http/wrangler.toml, a copy of /wrangler.toml): what a user's `npm start`
  * shows. They run after the workerd scenarios (vitest.bench.config.ts) and alone with
- * `npm run bench -- -t http-latency` or `-t http-memory`. Plain `it()`s that print and assert
- * nothing about performance.
+ * `npm run bench -- -t http-latency` or `-t http-memory` (the synced app's scenario, `-t
+ * http-executor`, is http-executor.bench.ts). Plain `it()`s that print and assert nothing about
+ * performance.
  */
 import { describe, it, onTestFinished } from 'vitest'
 import { checkHttpConfig, queueConsumerSettings } from './http-config-check.js'
