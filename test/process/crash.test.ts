@@ -12,18 +12,11 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configDrift } from './harness/config-check.js'
 import { crashProblems, repeatedExecutions, STEPS } from './harness/crash-report.js'
-import { mapPool, runsOf, sendEvents, type PlannedEvent, type RunResource, type SentEvent } from './harness/event-client.js'
+import { allFinished, plannedEvents, positiveInteger, seconds } from './harness/crash-knobs.js'
+import { mapPool, runsOf, sendEvents, type RunResource, type SentEvent } from './harness/event-client.js'
 import { startStepCounter, type StepCounter } from './harness/step-counter.js'
 import { freezeWorker } from './harness/wrangler-cli.js'
 import { startWranglerDev, type WranglerDev } from './harness/wrangler-dev.js'
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < 2) throw new TypeError(`${name} must be an integer ≥ 2 (got ${text})`)
-  return value
-}
 
 const EVENTS = positiveInteger('CRASH_EVENTS', 40)
 /** How long the last lifetime has to finish every acknowledged run. */
@@ -36,9 +29,6 @@ const TERMINAL = new Set(['Completed', 'Failed', 'Cancelled', 'Skipped'])
 
 const here = (path: string) => resolve(dirname(fileURLToPath(import.meta.url)), path)
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-const planned = (from: number, count: number): PlannedEvent[] => Array.from({ length: count }, (_, i) => ({ tag: `crash-${from + i}`, n: from + i }))
-const settled = (runs: readonly RunResource[] | string | undefined) => typeof runs === 'object' && runs.length > 0 && runs.every((run) => TERMINAL.has(run.status))
 
 describe('wrangler dev killed with SIGKILL', () => {
   let workDir: string
@@ -92,7 +82,7 @@ describe('wrangler dev killed with SIGKILL', () => {
     note(`life 1 ready in ${seconds(first.readyMs)} (pid ${first.dev.pid}, ${first.dev.url})`)
     const killAt = Math.max(1, Math.floor(firstCount / 2))
     let intakeKill: Promise<void> | undefined
-    const intake = await sendEvents(first.dev.url, 1, planned(0, firstCount), {
+    const intake = await sendEvents(first.dev.url, 1, plannedEvents('crash', 0, firstCount), {
       concurrency: CONCURRENCY,
       stopped: () => intakeKill !== undefined,
       onAcknowledged: (count) => {
@@ -110,7 +100,7 @@ describe('wrangler dev killed with SIGKILL', () => {
     // Life 2: the rest of the events, then SIGKILL while their runs sleep or execute.
     const second = await nextLife()
     note(`life 2 ready in ${seconds(second.readyMs)}`)
-    const more = await sendEvents(second.dev.url, 2, planned(firstCount, EVENTS - firstCount), { concurrency: CONCURRENCY })
+    const more = await sendEvents(second.dev.url, 2, plannedEvents('crash', firstCount, EVENTS - firstCount), { concurrency: CONCURRENCY })
     sent.push(...more)
     const moreAcked = more.filter((e) => e.id).length
     const startedInLife2 = () => counter!.executions.filter((e) => e.life === 2 && e.step === STEPS[0]).length
@@ -129,7 +119,7 @@ describe('wrangler dev killed with SIGKILL', () => {
     const deadline = Date.now() + DEADLINE_MS
     let lastProgress = Date.now()
     for (;;) {
-      const pending = acknowledged.filter((e) => !settled(runs.get(e.id)))
+      const pending = acknowledged.filter((e) => !allFinished(runs.get(e.id), TERMINAL))
       if (pending.length === 0) break
       if (Date.now() > deadline) {
         note(`deadline: ${pending.length} of ${acknowledged.length} acknowledged events have no finished run after ${seconds(DEADLINE_MS)}`)

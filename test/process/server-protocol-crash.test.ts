@@ -12,19 +12,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { allFinished, plannedEvents, positiveInteger, seconds } from './harness/crash-knobs.js'
 import { mapPool, runsOf, sendEvents, type PlannedEvent, type RunResource, type SentEvent } from './harness/event-client.js'
 import { startOfficialApp, type OfficialApp } from './harness/official-app-process.js'
 import { checkpointOutcomes, executingAt, reExecutionsOf, SLOW_STEPS, syncedCrashProblems, type CheckpointPost, type Execution, type Kill } from './harness/synced-crash-report.js'
 import { freezeWorker, repoRoot } from './harness/wrangler-cli.js'
 import { startWranglerDev, type WranglerDev } from './harness/wrangler-dev.js'
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name]
-  if (text === undefined || text === '') return fallback
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < 2) throw new TypeError(`${name} must be an integer ≥ 2 (got ${text})`)
-  return value
-}
 
 const EVENTS = positiveInteger('CRASH_EVENTS', 20)
 /** How long the last lifetime has to finish every acknowledged run. */
@@ -37,9 +30,6 @@ const MID_RUN_WAIT_MS = 20_000
 const TERMINAL = new Set(['Completed', 'Failed', 'Cancelled'])
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
-const planned = (from: number, count: number): PlannedEvent[] => Array.from({ length: count }, (_, i) => ({ tag: `slow-${from + i}`, n: from + i }))
-const settled = (runs: readonly RunResource[] | string | undefined) => typeof runs === 'object' && runs.length > 0 && runs.every((run) => TERMINAL.has(run.status))
 
 describe('a synced app’s runs when wrangler dev is killed with SIGKILL', () => {
   let workDir: string
@@ -107,12 +97,12 @@ describe('a synced app’s runs when wrangler dev is killed with SIGKILL', () =>
     expect(sync.status).toBe(200)
     note(`life 1 on ${dev!.url}, app ${app.url} synced`)
     const firstCount = Math.ceil(EVENTS / 2)
-    await killMidRun(1, planned(0, firstCount))
+    await killMidRun(1, plannedEvents('slow', 0, firstCount))
 
     lives.push(Date.now())
     await nextLife()
     note(`life 2 ready on the same port in ${seconds(Date.now() - lives[1]!)}`)
-    await killMidRun(2, planned(firstCount, EVENTS - firstCount))
+    await killMidRun(2, plannedEvents('slow', firstCount, EVENTS - firstCount))
 
     lives.push(Date.now())
     const last = await nextLife()
@@ -121,7 +111,7 @@ describe('a synced app’s runs when wrangler dev is killed with SIGKILL', () =>
     const runs = new Map<string, readonly RunResource[] | string>()
     const deadline = Date.now() + DEADLINE_MS
     for (;;) {
-      const pending = acknowledged.filter((e) => !settled(runs.get(e.id)))
+      const pending = acknowledged.filter((e) => !allFinished(runs.get(e.id), TERMINAL))
       if (pending.length === 0) break
       if (Date.now() > deadline) {
         note(`deadline: ${pending.length} of ${acknowledged.length} acknowledged events have no finished run after ${seconds(DEADLINE_MS)}`)
@@ -131,7 +121,7 @@ describe('a synced app’s runs when wrangler dev is killed with SIGKILL', () =>
       pending.forEach((e, i) => runs.set(e.id, answers[i]!))
       await sleep(500)
     }
-    note(`life 3: ${acknowledged.filter((e) => settled(runs.get(e.id))).length} of ${acknowledged.length} acknowledged events have a finished run`)
+    note(`life 3: ${acknowledged.filter((e) => allFinished(runs.get(e.id), TERMINAL)).length} of ${acknowledged.length} acknowledged events have a finished run`)
 
     const executions = await evidence<Execution[]>('/executions')
     const posts = await evidence<CheckpointPost[]>('/checkpoints')

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { join } from 'node:path'
-import { liveGroupMembers } from './process-group.js'
+import { killGroupAndWait } from './process-group.js'
 import { nodeBin, wranglerBin, wranglerEnv, repoRoot } from './wrangler-cli.js'
 
 const READY_TIMEOUT_MS = 90_000
@@ -42,12 +42,7 @@ export async function startExampleWorker(config: string, workDir: string, slot: 
   child.stderr!.on('data', keep)
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
-    try {
-      process.kill(-pid, 'SIGKILL')
-    } catch {
-      // Already gone.
-    }
-    for (let i = 0; i < 100 && liveGroupMembers(pid).length > 0; i++) await sleep(50)
+    await killGroupAndWait(pid)
     log.end()
   }
   process.once('exit', () => void stop())

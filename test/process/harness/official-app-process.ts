@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { liveGroupMembers } from './process-group.js'
+import { killGroupAndWait } from './process-group.js'
 import { freePort } from './wrangler-dev.js'
 import { nodeBin, repoRoot } from './wrangler-cli.js'
 
@@ -57,12 +57,7 @@ export async function startOfficialApp(env: Readonly<Record<string, string>>, lo
     counts: async <T>() => (await (await fetch(`${base}/counts`)).json()) as T,
     logTail: () => output.slice(-3_000),
     kill: async () => {
-      try {
-        process.kill(-pid, 'SIGKILL')
-      } catch {
-        // Already gone.
-      }
-      for (let i = 0; i < 100 && liveGroupMembers(pid).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+      await killGroupAndWait(pid)
       log.end()
     },
   }

@@ -78,3 +78,13 @@ export function isAlive(pid: number): boolean {
   const stat = statOf(pid)
   return stat !== null && isLive(stat)
 }
+
+/** SIGKILLs process group `pgid` and waits (up to 5 s) until none of its members lives. */
+export async function killGroupAndWait(pgid: number): Promise<void> {
+  try {
+    process.kill(-pgid, 'SIGKILL')
+  } catch {
+    // Already gone.
+  }
+  for (let i = 0; i < 100 && liveGroupMembers(pgid).length > 0; i++) await new Promise((resolve) => setTimeout(resolve, 50))
+}
