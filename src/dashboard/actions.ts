@@ -1,8 +1,8 @@
 /**
  * What the dashboard does, as opposed to shows: cancel a run, rerun it (a new run of the same
  * function with the same events, as Inngest's rerun: not every function the event triggers),
- * invoke a function with data, send or replay an event. Each keeps the run index in step for
- * the runs it touches (idempotently; the runs report themselves too once wired to the index).
+ * invoke a function with data, send or replay an event. A run reports itself to the run index
+ * as it starts and ends; a run the dashboard starts is also listed at once, before the redirect.
  */
 import { ulid } from 'ulid'
 import {
@@ -20,16 +20,14 @@ import type { StepRow } from '../../actors/storage/step-row.js'
 import { recordRunInIndex } from '../../actors/run-index/index.js'
 import { CANCELLED } from '../../actors/cancellation-reasons.js'
 import type { InngestEnv } from '../env.js'
-import { refreshIndexEntry } from './run-entries.js'
 
 /** The name of the event an invoke from the dashboard starts its run with, as Inngest's invoke. */
 export const INVOKED_EVENT = 'inngest/function.invoked'
 
 /** Cancels run `runId`; resolves with what the run reports after. */
 export async function cancelRun(env: InngestEnv, runId: string): Promise<RunInspection> {
-  const run = await runActorStub(env.INNGEST_RUNS, runId).cancel(CANCELLED.dashboard)
-  await refreshIndexEntry(env, runId, run)
-  return run
+  // The run's cancellation sends its Cancelled entry to the index before `cancel` answers.
+  return runActorStub(env.INNGEST_RUNS, runId).cancel(CANCELLED.dashboard)
 }
 
 /** Starts run `runId` of `functionId` with `events` (and memoized steps) and records it in the index as queued. */

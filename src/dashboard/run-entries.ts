@@ -3,34 +3,29 @@
  * (to refresh the index when the dashboard acts on a run), and the app a function belongs to.
  */
 import { registeredFunctions, type RunInspection } from '../../actors/internal.js'
-import { recordRunInIndex, type IndexedRunStatus, type RunIndexEntry } from '../../actors/run-index/index.js'
+import { recordRunInIndex, type RunIndexEntry } from '../../actors/run-index/index.js'
+import { indexEntry } from '../../machines/index.js'
 import type { InngestEnv } from '../env.js'
 
-/** The index entry for run `runId` as its object reports it; null for a run never started. */
+/** The index entry for run `runId` as its object reports it (the entry the run sends itself); null for a run never started. */
 export function entryFromInspection(runId: string, run: RunInspection): RunIndexEntry | null {
   const context = run.snapshot?.context
   if (!context || run.status === 'Unknown') return null
-  const status: IndexedRunStatus = run.status === 'Scheduled' ? 'Running' : run.status
-  const trigger = run.events[0]
-  return {
-    runId,
-    functionId: context.functionId,
-    status,
-    eventId: trigger?.id ?? null,
-    eventName: trigger?.name ?? null,
-    queuedAt: context.queuedAt,
-    startedAt: context.startedAt,
-    endedAt: context.endedAt,
-  }
+  return indexEntry({ ...context, runId }, run.events[0], undefined)
 }
 
 /**
- * Brings the index in line with what the run's object said (idempotent: an unchanged entry
- * writes nothing, and an older state never overwrites a newer one). No-op without the index.
+ * Brings the index in line with what the run's object said, when `indexed` (what the index
+ * holds) differs: an older state never overwrites a newer one. No-op without the index.
  */
-export async function refreshIndexEntry(env: InngestEnv, runId: string, run: RunInspection): Promise<void> {
+export async function refreshIndexEntry(env: InngestEnv, runId: string, run: RunInspection, indexed: RunIndexEntry | null): Promise<void> {
   const entry = entryFromInspection(runId, run)
-  if (entry && env.INNGEST_RUN_INDEX) await recordRunInIndex({ INNGEST_RUN_INDEX: env.INNGEST_RUN_INDEX }, entry)
+  if (!entry || !env.INNGEST_RUN_INDEX || sameEntry(entry, indexed)) return
+  await recordRunInIndex({ INNGEST_RUN_INDEX: env.INNGEST_RUN_INDEX }, entry)
+}
+
+function sameEntry(entry: RunIndexEntry, indexed: RunIndexEntry | null): boolean {
+  return indexed !== null && (Object.keys(entry) as Array<keyof RunIndexEntry>).every((field) => entry[field] === indexed[field])
 }
 
 /** The app of composite function id `functionId` (`${appId}-${id}`), from the registered function's own id. */

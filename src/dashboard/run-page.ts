@@ -53,7 +53,7 @@ export async function runPage(c: Context<DashboardEnv>): Promise<Response> {
   const run = await runActorStub(c.env.INNGEST_RUNS, runId).inspect()
   if (run.status === 'Unknown') return c.html(page(c, 'runs', 'Run not found', banner('error', `No run ${runId}.`)), 404)
   // Self-healing: the index learns what the run's object says (nothing written when unchanged).
-  const refresh = refreshIndexEntry(c.env, runId, run).catch((error) => console.error('inngest.do dashboard: refreshing the run index failed', error))
+  const refresh = refreshIndexEntry(c.env, runId, run, indexed).catch((error) => console.error('inngest.do dashboard: refreshing the run index failed', error))
   try {
     c.executionCtx.waitUntil(refresh)
   } catch {
