@@ -26,8 +26,7 @@ const durableEndpoints = () => {
 
 /** Mounted by `inngestRoutes()` beside the other server-protocol routes. */
 export const checkpointRoutes = new Hono<Env>()
-  .use('/v1/checkpoint/*', requireSdkKey)
-  .use('/v1/checkpoint', requireSdkKey)
+  .use('/v1/checkpoint/*', requireSdkKey) // matches /v1/checkpoint too
   .use('/v0/runs/*', requireSdkKey)
   .post('/v1/checkpoint/:runId/async', async (c) => {
     const body: unknown = await c.req.json().catch(() => undefined)

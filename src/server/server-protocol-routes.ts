@@ -86,8 +86,7 @@ export const serverProtocolRoutes = new Hono<Env>()
     if (!runId) return refuse(404, `no run is waiting for signal "${signal}"`, 'a signal reaches only a run already in step.waitForSignal for it; send it once the wait has begun')
     return c.json({ data: { run_id: runId } })
   })
-  .use('/v1/apps', requireSigningKey)
-  .use('/v1/apps/*', requireSigningKey)
+  .use('/v1/apps/*', requireSigningKey) // matches /v1/apps too
   .post('/v1/apps', async (c) => {
     appsOf(c.env)
     const body = (await c.req.json().catch(() => undefined)) as { url?: unknown } | undefined

@@ -133,7 +133,7 @@ class HttpPass {
     const answers = await Promise.all(
       due.map(({ op }) => {
         const ai = op.op === OP.AIGateway
-        const call: GatewayCall = { stepId: stepIdOf(op), kind: ai ? 'ai' : 'fetch', request: ai ? aiGatewayRequestOf(op) : gatewayRequestOf(op), lastAttempt, maxStepOutputBytes: this.options.maxStepOutputBytes, timeoutMs: this.options.timeoutMs ?? DEFAULT_CALL_TIMEOUT_MS }
+        const call: GatewayCall = { stepId: stepIdOf(op), kind: ai ? 'ai' : 'fetch', request: ai ? aiGatewayRequestOf(op) : gatewayRequestOf(op), lastAttempt, maxStepOutputBytes: this.options.maxStepOutputBytes, timeoutMs: this.call.timeoutMs }
         return performGateway(call, this.call.fetch, this.signal)
       }),
     )
@@ -200,9 +200,10 @@ class HttpPass {
     const progressed = this.progressed
     try {
       for (const op of ops) {
-        if (jsonOverLimit(JSON.stringify(op.data ?? null), this.options.maxStepOutputBytes)) return { kind: 'refused', reason: `step "${stepIdOf(op)}" returned more than ${this.options.maxStepOutputBytes} bytes of JSON` }
+        const output = JSON.stringify(op.data ?? null)
+        if (jsonOverLimit(output, this.options.maxStepOutputBytes)) return { kind: 'refused', reason: `step "${stepIdOf(op)}" returned more than ${this.options.maxStepOutputBytes} bytes of JSON` }
         if (!this.recorder.canRecordStep()) return { kind: 'refused', reason: 'the run reached its step limit' }
-        this.complete(op, false)
+        this.recordCompleted(op, false, output)
       }
     } finally {
       this.progressed = progressed
@@ -295,6 +296,11 @@ class HttpPass {
       const error = new RunLimitError(`Step "${stepIdOf(op)}" returned ${jsonByteLength(output)} bytes of JSON, over the ${this.options.maxStepOutputBytes}-byte limit.`)
       return this.fail({ ...op, error: { name: error.name, message: error.message } }, concurrent, true, undefined)
     }
+    return this.recordCompleted(op, concurrent, output)
+  }
+
+  /** Records `op` completed with `output` (JSON text within the limit). */
+  private recordCompleted(op: SdkOp, concurrent: boolean, output: string): PassOutcome | undefined {
     const row = this.newRow(op, 'run', concurrent, { status: 'completed', output, endedAt: this.recorder.now() })
     if (!row) return this.limitReached()
     this.recorder.completeStep(row)
