@@ -23,7 +23,7 @@ export interface InferRequest {
 }
 
 /** Where each format carries the key: Gemini's is already in the url, Azure's in its headers. */
-export function inferAuthHeaders(format: string | undefined, authKey: string | undefined): Record<string, string> {
+function inferAuthHeaders(format: string | undefined, authKey: string | undefined): Record<string, string> {
   if (!authKey) return {}
   switch (format) {
     case 'anthropic':

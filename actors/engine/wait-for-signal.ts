@@ -3,7 +3,7 @@
  * (events/signals.ts) that takes only signals sent after it was requested, and hands the handler
  * `{ signal, data }`, or null once `timeout` passes.
  */
-import { receivedSignal, signalStreamName, signalWaitExpression, type ReceivedSignal } from '../events/signals.js'
+import { receivedSignal, signalConflictMessage, signalStreamName, signalWaitExpression, type ReceivedSignal } from '../events/signals.js'
 import { CONFLICT } from '../storage/stream-store.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from './duration.js'
 import { StepError } from './errors.js'
@@ -44,7 +44,7 @@ export function createWaitForSignal(pass: HandlerPass, recorder: StepRecorder) {
       if ((event as { id?: unknown } | null)?.id === CONFLICT) {
         throw new StepError(key, {
           name: 'Error',
-          message: `Signal conflict: another run is already waiting for signal "${signal}". Fix: pass onConflict: "replace" to take the signal over, or wait for a signal name unique to this run.`,
+          message: signalConflictMessage(signal),
         })
       }
       return receivedSignal(signal, event)

@@ -98,3 +98,7 @@ export async function sendSignalInWorker(signal: string, data: unknown, caller: 
   if (!env) throw signalOutsideWorker(caller)
   return deliverSignal(env, signal, data)
 }
+
+/** The error of a wait refused because another run already waits for `signal` (`onConflict: "fail"`), in process or over HTTP. */
+export const signalConflictMessage = (signal: string): string =>
+  `Signal conflict: another run is already waiting for signal "${signal}". Fix: pass onConflict: "replace" to take the signal over, or wait for a signal name unique to this run.`

@@ -12,7 +12,8 @@
  */
 import type { SerializedError } from '../../../machines/index.js'
 import { jsonByteLength, jsonOverLimit } from '../jsonify.js'
-import { inferAuthHeaders } from '../ai-step.js'
+import { buildInferRequest } from '../ai-step.js'
+import { fetchForMemo } from '../step-fetch.js'
 import { MalformedResponseError, stepIdOf, type SdkOp } from './sdk-ops.js'
 
 /** The request a `Gateway` op asks for. */
@@ -65,11 +66,14 @@ export function aiGatewayRequestOf(op: SdkOp): GatewayRequest {
   if (typeof url !== 'string' || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
     throw new MalformedResponseError(`${step} has no http(s) model url (got ${JSON.stringify(url)}). Fix: pass a model helper's result, such as openai({ model }) from @inngest/ai`)
   }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MalformedResponseError(`${step}: the body must be the provider's request object`)
   const given: Record<string, string> = {}
   if (typeof headers === 'object' && headers !== null) for (const [name, value] of Object.entries(headers)) if (typeof value === 'string') given[name] = value
-  const auth = inferAuthHeaders(typeof format === 'string' ? format : undefined, typeof authKey === 'string' && authKey !== '' ? authKey : undefined)
-  return { url, method: 'POST', headers: { 'content-type': 'application/json', ...auth, ...given }, body: JSON.stringify(body) }
+  const model = { url, headers: given, ...(typeof format === 'string' ? { format } : {}), ...(typeof authKey === 'string' && authKey !== '' ? { authKey } : {}) }
+  try {
+    return { method: 'POST', ...buildInferRequest(model, body as Record<string, unknown>, stepIdOf(op)) }
+  } catch (error) {
+    throw error instanceof TypeError ? new MalformedResponseError(error.message) : error
+  }
 }
 
 /** A `Gateway` or `AIGateway` op to perform for step `stepId`, and what bounds it. */
@@ -96,8 +100,8 @@ export async function performGateway(due: GatewayCall, fetcher: typeof fetch, si
   const deadline = AbortSignal.any([signal, AbortSignal.timeout(due.timeoutMs)])
   let answer: GatewayResponse
   try {
-    const response = await fetcher(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), signal: deadline })
-    answer = { url: request.url, status_code: response.status, headers: Object.fromEntries(response.headers), body: await response.text() }
+    const { status, headers, body } = await fetchForMemo(request.url, { method: request.method, headers: request.headers, ...(request.body === undefined ? {} : { body: request.body }), signal: deadline }, fetcher)
+    answer = { url: request.url, status_code: status, headers, body }
   } catch (error) {
     if (signal.aborted) throw error
     const reason = deadline.aborted ? `no answer within ${Math.round(due.timeoutMs / 1000)} s` : ((error as Error).message ?? String(error))

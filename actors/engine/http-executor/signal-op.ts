@@ -9,7 +9,7 @@
  * marker), as every wait row does; `sdkMemoRow` turns it into what the SDK reads: `{ signal,
  * data }` (memo `{ "data": { signal, data } }`), null on timeout, or an error for a conflict.
  */
-import { receivedSignal, SIGNAL_STREAM_PREFIX, signalStreamName, signalWaitExpression } from '../../events/signals.js'
+import { receivedSignal, SIGNAL_STREAM_PREFIX, signalConflictMessage, signalStreamName, signalWaitExpression } from '../../events/signals.js'
 import type { StepRow } from '../../storage/step-row.js'
 import { CONFLICT } from '../../storage/stream-store.js'
 import { durationToMs, MAX_SLEEP_MS, wakeTimeToMs } from '../duration.js'
@@ -55,7 +55,7 @@ export function sdkMemoRow(row: StepRow): StepRow {
   if (typeof event?.name !== 'string' || !event.name.startsWith(SIGNAL_STREAM_PREFIX)) return row
   const signal = event.name.slice(SIGNAL_STREAM_PREFIX.length)
   if (event.id === CONFLICT) {
-    const message = `Signal conflict: another run is already waiting for signal "${signal}". Fix: pass onConflict: "replace" to take the signal over, or wait for a signal name unique to this run.`
+    const message = signalConflictMessage(signal)
     return { ...row, status: 'failed', output: null, error: { name: 'Error', message } }
   }
   return { ...row, output: JSON.stringify(receivedSignal(signal, event)) }
