@@ -9,6 +9,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { html } from 'hono/html'
+import { sameBytes } from '../../actors/engine/constant-time.js'
 import { hashedSigningKey } from '../routes/auth.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import type { DashboardEnv } from './dashboard-env.js'
@@ -91,10 +92,7 @@ async function acceptsSecret(env: InngestEnv, given: string): Promise<boolean> {
   const givenDigest = await digest(given)
   let match = false
   for (const secret of accepted) {
-    const expected = await digest(secret)
-    let diff = 0
-    for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ givenDigest[i]!
-    match = diff === 0 || match
+    match = sameBytes(givenDigest, await digest(secret)) || match
   }
   return given !== '' && match
 }

@@ -6,6 +6,7 @@
  * scripts, and no other site can compute it (the cookie is HttpOnly and SameSite=Strict).
  * In dev mode the key is a fixed label: the session then only carries the CSRF nonce.
  */
+import { sameText } from '../../actors/engine/constant-time.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 
 /** The session cookie's name. */
@@ -78,9 +79,5 @@ export async function readSession(secret: string, token: string | undefined, now
 
 /** Whether `given` is the session's CSRF token, compared in constant time. */
 export function carriesCsrfToken(session: DashboardSession, given: string | undefined): boolean {
-  const expected = new TextEncoder().encode(session.csrf)
-  const actual = new TextEncoder().encode(given ?? '')
-  let diff = expected.length ^ actual.length
-  for (let i = 0; i < expected.length; i++) diff |= expected[i]! ^ (actual[i] ?? 0)
-  return diff === 0
+  return sameText(given ?? '', session.csrf)
 }

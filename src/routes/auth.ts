@@ -5,17 +5,9 @@
  * constant time.
  */
 import type { MiddlewareHandler } from 'hono'
+import { sameText } from '../../actors/engine/constant-time.js'
 import { isDevMode, type InngestEnv } from '../env.js'
 import { RouteError } from './route-error.js'
-
-/** Constant-time comparison: a wrong key takes as long to reject as a nearly right one. */
-function sameKey(given: string, expected: string): boolean {
-  const a = new TextEncoder().encode(given)
-  const b = new TextEncoder().encode(expected)
-  let diff = a.length ^ b.length
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0)
-  return diff === 0
-}
 
 /**
  * The credentials of an `Authorization: Bearer <token>` header, or `undefined` when the header
@@ -48,7 +40,7 @@ export async function carriesSigningKey(env: InngestEnv, authorization: string |
   if (!expected || given === undefined) return false
   const hashed = await hashedSigningKey(expected)
   // Both compared, whichever matches: the time taken says nothing about which form was close.
-  return [sameKey(given, expected), sameKey(given, hashed)].includes(true)
+  return [sameText(given, expected), sameText(given, hashed)].includes(true)
 }
 
 /** Whether `key` is one of `INNGEST_EVENT_KEY`'s comma-separated keys; any key in dev mode. */
@@ -56,7 +48,7 @@ export function acceptsEventKey(env: InngestEnv, key: string): boolean {
   if (isDevMode(env)) return true
   const keys = (env.INNGEST_EVENT_KEY ?? '').split(',').map((k) => k.trim()).filter(Boolean)
   let accepted = false
-  for (const expected of keys) accepted = sameKey(key, expected) || accepted // compares with every key, found or not
+  for (const expected of keys) accepted = sameText(key, expected) || accepted // compares with every key, found or not
   return accepted
 }
 

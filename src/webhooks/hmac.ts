@@ -5,7 +5,7 @@
  * built-ins (`standardwebhooks` pulls in `@stablelib/base64` and `fast-sha256` for what
  * `crypto.subtle` does natively).
  */
-import { sameBytes } from './constant-time.js'
+import { sameBytes } from '../../actors/engine/constant-time.js'
 
 /** The hash functions the schemes use. */
 export type HmacAlgorithm = 'SHA-256' | 'SHA-1' | 'SHA-512'

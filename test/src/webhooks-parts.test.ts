@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { concatBytes, fromBase64, fromHex, toBase64, toHex, utf8Bytes } from '../../src/webhooks/bytes.js'
-import { sameBytes } from '../../src/webhooks/constant-time.js'
+import { sameBytes } from '../../actors/engine/constant-time.js'
 import { deliveryEventId, failureEventId, withDeliveryIds } from '../../src/webhooks/delivery-id.js'
 import { anySignatureMatches, hmac } from '../../src/webhooks/hmac.js'
 import { parseWebhookBody } from '../../src/webhooks/parse-webhook-body.js'

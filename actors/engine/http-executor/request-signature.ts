@@ -4,6 +4,7 @@
  * `signkey-<env>-` prefix (inngest-js `helpers/net.ts signDataWithKey`). The executor signs the
  * canonical JSON of each call; an SDK signs its response body as it sent it.
  */
+import { sameText } from '../constant-time.js'
 
 /** Signatures older or newer than this are refused, as the SDK refuses ours. */
 export const SIGNATURE_MAX_AGE_S = 5 * 60
@@ -34,13 +35,6 @@ export async function signatureProblem(body: string, header: string | null, keys
   const s = params.get('s') ?? ''
   if (!/^\d+$/.test(t) || s === '') return `its X-Inngest-Signature is malformed ("${header.slice(0, 80)}")`
   if (Math.abs(nowSeconds - Number(t)) > SIGNATURE_MAX_AGE_S) return 'its signature has expired (more than 5 minutes from our clock)'
-  for (const key of keys) if (sameText(await hmacHex(key, body + t), s)) return undefined
+  for (const key of keys) if (sameText(s, await hmacHex(key, body + t))) return undefined
   return 'its signature does not match the signing key'
-}
-
-/** Constant-time comparison of two hex texts. */
-function sameText(a: string, b: string): boolean {
-  let diff = a.length ^ b.length
-  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0)
-  return diff === 0
 }
