@@ -3,6 +3,7 @@
  * searched by run or event id, paged by cursor (each shard's page before it, merged: a page
  * costs the same at run 100,000 as at run 1), and updated live from the index's feed.
  */
+import { isUlid } from '../../actors/engine/ulid.js'
 import type { Context } from 'hono'
 import { html } from 'hono/html'
 import { registeredFunctions, runActorStub } from '../../actors/internal.js'
@@ -15,7 +16,6 @@ import { appOf, entryFromInspection } from './run-entries.js'
 
 export const PAGE_SIZE = 50
 const STATUSES: readonly IndexedRunStatus[] = ['Running', 'Completed', 'Failed', 'Cancelled', 'Skipped']
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/
 
 /** The filters of the runs view, read from its query string. */
 export interface RunsFilter {
@@ -43,7 +43,7 @@ async function searchRuns(c: Context<DashboardEnv>, index: NonNullable<Dashboard
   const env = { INNGEST_RUN_INDEX: index }
   const [run, ofEvent] = await Promise.all([findIndexedRun(env, search), indexedRunsOfEvent(env, search)])
   const found = [...(run ? [run] : []), ...ofEvent]
-  if (found.length === 0 && ULID.test(search)) {
+  if (found.length === 0 && isUlid(search)) {
     // A run the index does not list (started before the index existed): ask the run itself.
     const entry = entryFromInspection(search, await runActorStub(c.env.INNGEST_RUNS, search).inspect())
     if (entry) found.push(entry)

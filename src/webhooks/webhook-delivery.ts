@@ -128,13 +128,13 @@ export async function receiveDelivery(env: InngestEnv, hook: Webhook, delivery: 
 
   const raw = new TextDecoder().decode(delivery.body)
   const parsed = parseWebhookBody(raw, delivery.headers.get('content-type') ?? undefined)
-  const headerDeliveryId = scheme.deliveryId(delivery.headers, undefined, verify)
-  if (!parsed.ok) return recordFailure(env, hook, delivery, raw, { status: 400, field: 'body', error: parsed.error, fix: parsed.fix }, headerDeliveryId, nowMs)
+  // From the headers, and from the body when it parsed.
+  const deliveryId = scheme.deliveryId(delivery.headers, parsed.ok ? parsed.body : undefined, verify)
+  if (!parsed.ok) return recordFailure(env, hook, delivery, raw, { status: 400, field: 'body', error: parsed.error, fix: parsed.fix }, deliveryId, nowMs)
   const { body } = parsed
   const challenge = verify.scheme === 'slack' ? slackChallenge(body) : undefined
   if (challenge !== undefined) return { challenge }
 
-  const deliveryId = scheme.deliveryId(delivery.headers, body, verify)
   const transformed = await runTransform(env, hook, body, delivery, raw)
   if ('problem' in transformed) return recordFailure(env, hook, delivery, raw, transformed.problem, deliveryId, nowMs)
   const { output } = transformed
