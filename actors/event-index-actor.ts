@@ -13,7 +13,6 @@ import type { PublishEnv } from './events/publish-events.js'
 import { redriveOverdue } from './events/redrive-events.js'
 import { EventIndexStore, eventRetentionMs, type RecentEventsQuery, type StoredEvent } from './storage/event-index-store.js'
 
-export { claimInShards, eventIndexStub, findStoredEvent, markRoutedInShards, recentInShards, type EventIndexEnv, type EventIndexRpc } from './event-index-stub.js'
 export type { EventCursor, RecentEventsQuery, StoredEvent } from './storage/event-index-store.js'
 
 /** How long a claimed event may go unrouted before the outbox re-drives it, unless the claim says. */

@@ -13,7 +13,6 @@ import { SYSTEM_EVENT_NAMES } from './events/system-event-names.js'
 import { eventRetentionMs } from './storage/event-index-store.js'
 import { CONFLICT, lookbackRetentionMs, NeedPayloads, StreamStore, SYSTEM_STREAM_RETENTION_MS, type OpenRegistration, type RecordedEvent, type WaitRegistration, type StreamMatch } from './storage/stream-store.js'
 
-export { eventStreamStub, type EventStreamRpc } from './event-stream-stub.js'
 export type { RecordedEvent, RunAddress, StreamMatch, WaitRegistration } from './storage/stream-store.js'
 
 /** An event a closed registration released, and the run's other wait it resolves instead. */

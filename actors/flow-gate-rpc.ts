@@ -69,8 +69,6 @@ export type FlowGateRpc = Remote<FlowGateActor, 'admit' | 'admitAll' | 'debounce
 const MAX_PLAIN_KEY = 128
 const HASHED = 'sha256:'
 
-/** A gate key's value for `event` (engine/flow-key.ts; the name kept for `@dotdo/inngest/actors`). */
-export const gateKeyValue = flowKeyValue
 
 /** The Durable Object name of a gate; a long key value (or one that looks hashed) is hashed. */
 export async function flowGateName(kind: FlowGateKind, functionId: string, keyValue: string): Promise<string> {

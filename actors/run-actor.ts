@@ -29,8 +29,6 @@ import type { RunIndexEnv } from './run-index/run-index-actor.js'
 import type { AppRegistryEnv } from './apps/app-registry-actor.js'
 import { ensureSyncedFunctions, isRetiredSyncedFunction } from './apps/synced-functions.js'
 
-export { hostedRunStub, runActorStub, type HostedRunRpc, type RunActorRpc } from './run-actor-stub.js'
-
 /** Bindings the run actor uses: runs, event streams and the event pipeline. */
 export interface RunActorEnv extends PublishEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>

@@ -28,8 +28,6 @@ import { onPoolWindow, onThrottleWindow, type QueueChanges, type ThrottledRun } 
 import { SlotStore, type RunToTell } from './storage/slot-store.js'
 import type { RunAddress } from './storage/stream-store.js'
 
-export { slotStub, type SlotActorRpc } from './slot-stub.js'
-
 export interface SlotActorEnv {
   readonly INNGEST_RUNS: DurableObjectNamespace<RunActor>
 }
