@@ -2,7 +2,7 @@
  * A run as inspection shows it: the persisted XState snapshot, the step timeline and the
  * output, plus the status in Inngest's vocabulary. Plain data, safe to return over RPC.
  */
-import type { PersistedRunSnapshot, SerializedError } from '../machines/index.js'
+import { OUTCOME_STATUS, type PersistedRunSnapshot, type SerializedError } from '../machines/index.js'
 import type { RunEventPayload } from './engine/executor.js'
 import type { RunEffect } from './run-effects.js'
 import type { RunStore } from './storage/run-store.js'
@@ -56,8 +56,7 @@ export function inngestStatus(snapshot: PersistedRunSnapshot | null): InngestRun
   if (!snapshot) return 'Unknown'
   if (snapshot.value === 'queued') return 'Scheduled'
   if (snapshot.value !== 'done') return 'Running'
-  const outcomes = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped' } as const
-  return snapshot.context.outcome ? outcomes[snapshot.context.outcome] : 'Unknown'
+  return snapshot.context.outcome ? OUTCOME_STATUS[snapshot.context.outcome] : 'Unknown'
 }
 
 export function inspectRun(snapshot: PersistedRunSnapshot | null, store: RunStore): RunInspection {

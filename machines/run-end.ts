@@ -25,14 +25,15 @@ export function systemEvents(run: RunContext, trigger: RunEventPayload | undefin
   return [finished]
 }
 
-const INDEXED_OUTCOME = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped' } as const satisfies Record<NonNullable<RunContext['outcome']>, IndexedRunStatus>
+/** Inngest's status for each way a run ends (REST `status`, the run index). */
+export const OUTCOME_STATUS = { completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled', skipped: 'Skipped' } as const satisfies Record<NonNullable<RunContext['outcome']>, IndexedRunStatus>
 
 /** The run index's entry for `run` as it stands: Running until it has an outcome. */
 export function indexEntry(run: RunContext, trigger: RunEventPayload | undefined, host: RunAddress | undefined): RunIndexEntry {
   return {
     runId: run.runId,
     functionId: run.functionId,
-    status: run.outcome ? INDEXED_OUTCOME[run.outcome] : 'Running',
+    status: run.outcome ? OUTCOME_STATUS[run.outcome] : 'Running',
     eventId: trigger?.id ?? null,
     eventName: trigger?.name ?? null,
     queuedAt: run.queuedAt,
