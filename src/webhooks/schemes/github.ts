@@ -4,23 +4,22 @@
  * (`X-GitHub-Delivery`, a GUID kept on redelivery) makes a replayed delivery a duplicate.
  */
 import { fromHex, utf8Bytes } from '../bytes.js'
-import { anySignatureMatches } from '../hmac.js'
 import type { GitHubVerify } from '../webhook-types.js'
-import { headerValue, missingHeader, mismatch, type SignatureScheme } from './signature-scheme.js'
+import { bodyHmacProblem, type BodyHmac } from './generic-hmac.js'
+import { headerValue, type SignatureScheme } from './signature-scheme.js'
 
-const HEADER = 'X-Hub-Signature-256'
-const PREFIX = 'sha256='
+const SIGNATURE: BodyHmac = {
+  header: 'X-Hub-Signature-256',
+  sender: 'GitHub',
+  algorithm: 'SHA-256',
+  prefix: { text: 'sha256=', fix: 'send the header as GitHub does: sha256=<hex signature>' },
+  decode: fromHex,
+}
 
 export const githubScheme: SignatureScheme<GitHubVerify> = {
   keyOf: (secret) => utf8Bytes(secret),
   secretForm: "the webhook's secret, as entered on GitHub",
-  async verify({ headers, body }, keys) {
-    const header = headers.get(HEADER)
-    if (!header) return missingHeader(HEADER, 'GitHub')
-    if (!header.startsWith(PREFIX)) return { error: `${HEADER} does not start with "${PREFIX}"`, field: HEADER, fix: 'send the header as GitHub does: sha256=<hex signature>' }
-    const candidate = fromHex(header.slice(PREFIX.length))
-    return candidate && (await anySignatureMatches('SHA-256', keys, body, [candidate])) ? undefined : mismatch(HEADER)
-  },
+  verify: (delivery, keys) => bodyHmacProblem(delivery, keys, SIGNATURE),
   deliveryId: (headers) => headerValue(headers, 'X-GitHub-Delivery'),
   recordedHeaders: () => ['X-GitHub-Delivery', 'X-GitHub-Event', 'X-GitHub-Hook-ID'],
 }
