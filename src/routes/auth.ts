@@ -34,8 +34,12 @@ export async function hashedSigningKey(key: string): Promise<string> {
  * Whether `authorization` carries the signing key (`INNGEST_SIGNING_KEY`), plain or hashed as the
  * official SDK sends it (Inngest's server takes both); never without one set.
  */
-export async function carriesSigningKey(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
-  const expected = env.INNGEST_SIGNING_KEY
+export function carriesSigningKey(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
+  return carriesKey(env.INNGEST_SIGNING_KEY, authorization)
+}
+
+/** Whether `authorization` carries `expected`, plain or hashed; never when `expected` is unset. */
+async function carriesKey(expected: string | undefined, authorization: string | undefined): Promise<boolean> {
   const given = bearerToken(authorization)
   if (!expected || given === undefined) return false
   const hashed = await hashedSigningKey(expected)
@@ -66,15 +70,14 @@ export const requireSigningKey: MiddlewareHandler<{ Bindings: InngestEnv }> = as
   return next()
 }
 
-/** Whether the SDK's Bearer token is the signing key or the fallback key (plain or hashed). */
-export async function carriesSdkKey(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
-  if (await carriesSigningKey(env, authorization)) return true
-  return env.INNGEST_SIGNING_KEY_FALLBACK ? carriesSigningKey({ ...env, INNGEST_SIGNING_KEY: env.INNGEST_SIGNING_KEY_FALLBACK }, authorization) : false
+/** Whether the SDK may call us: dev mode, or its Bearer token is the signing key or the fallback key (plain or hashed). */
+export async function sdkMayCall(env: InngestEnv, authorization: string | undefined): Promise<boolean> {
+  return isDevMode(env) || (await carriesKey(env.INNGEST_SIGNING_KEY, authorization)) || (await carriesKey(env.INNGEST_SIGNING_KEY_FALLBACK, authorization))
 }
 
 /** The SDK-facing API's check: the app's signing key or its fallback, as the SDK sends it; none in dev mode. */
 export const requireSdkKey: MiddlewareHandler<{ Bindings: InngestEnv }> = async (c, next) => {
-  if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
+  if (!(await sdkMayCall(c.env, c.req.header('authorization')))) {
     throw new RouteError(401, 'Unauthorized', { fix: 'the SDK sends Authorization: Bearer <its signing key, hashed>: give the app the INNGEST_SIGNING_KEY (or INNGEST_SIGNING_KEY_FALLBACK) this worker has' })
   }
   await next()

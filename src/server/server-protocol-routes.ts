@@ -17,7 +17,7 @@ import type { SyncedApp } from '../../actors/apps/synced-app.js'
 import { appFetcher } from '../../actors/apps/synced-functions.js'
 import { checkSignal, deliverSignal } from '../../actors/events/signals.js'
 import { isDevMode, type InngestEnv } from '../env.js'
-import { carriesSdkKey, requireSigningKey } from '../routes/auth.js'
+import { requireSigningKey, sdkMayCall } from '../routes/auth.js'
 import { RouteError } from '../routes/route-error.js'
 import { addApp } from './add-app.js'
 import { trustProblem } from './trust-probe.js'
@@ -51,7 +51,7 @@ function appSummary(app: SyncedApp) {
 export const serverProtocolRoutes = new Hono<Env>()
   .post('/fn/register', async (c) => {
     // Errors too carry `status`: the SDK takes the sync's status from the body (default 200).
-    if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
+    if (!(await sdkMayCall(c.env, c.req.header('authorization')))) {
       return c.json({ status: 401, ok: false, modified: false, error: 'Unauthorized: the SDK must send Authorization: Bearer <its signing key, hashed>; give the app the INNGEST_SIGNING_KEY this worker has' }, 401)
     }
     let body: RegisterBody
@@ -71,7 +71,7 @@ export const serverProtocolRoutes = new Hono<Env>()
   .post('/v1/signals', async (c) => {
     // The SDK reads an error answer as `{ error, status }` (inngest-js api/schema.ts), and a 404 as "no run waits".
     const refuse = (status: 400 | 401 | 404, error: string, fix?: string) => c.json({ status, error, ...(fix ? { fix } : {}) }, status)
-    if (!isDevMode(c.env) && !(await carriesSdkKey(c.env, c.req.header('authorization')))) {
+    if (!(await sdkMayCall(c.env, c.req.header('authorization')))) {
       return refuse(401, 'Unauthorized', 'the SDK sends Authorization: Bearer <its signing key, hashed>: give the app the INNGEST_SIGNING_KEY this worker has')
     }
     const body = (await c.req.json().catch(() => undefined)) as { signal?: unknown; data?: unknown } | undefined
