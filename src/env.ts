@@ -57,7 +57,4 @@ export interface InngestEnv {
   readonly INNGEST_EVENT_INDEX_SHARDS_PREVIOUS?: string
 }
 
-/** Whether the worker runs in dev mode. */
-export function isDevMode(env: Pick<InngestEnv, 'INNGEST_DEV'>): boolean {
-  return env.INNGEST_DEV === '1' || env.INNGEST_DEV === 'true'
-}
+export { isDevMode } from '../actors/dev-mode.js'

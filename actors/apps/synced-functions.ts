@@ -8,6 +8,7 @@
  * registered without triggers: no event starts it, and a run in flight still finds it (with the
  * URL it started with) and finishes.
  */
+import { isDevMode } from '../dev-mode.js'
 import { DEFAULT_LIMITS, type RunnableFunction } from '../engine/function-definition.js'
 import { HttpExecutor } from '../engine/http-executor/http-executor.js'
 import { failureHandlerId, findFunction, registerFunctions, type FunctionOrigin, type Registration } from '../registry.js'
@@ -118,7 +119,7 @@ function registerOne(registration: Registration & { readonly origin: FunctionOri
 
 function runnable(fn: SyncedFunction, env: SyncedFunctionsEnv): RunnableFunction {
   const { options } = fn
-  const signed = !(env.INNGEST_DEV === '1' || env.INNGEST_DEV === 'true') // as src/env.ts isDevMode
+  const signed = !isDevMode(env)
   const executor = new HttpExecutor({
     url: fn.url,
     functionId: fn.compositeId,
